@@ -1,0 +1,59 @@
+import { arch, release, type as osType } from 'node:os';
+import ci from 'ci-info';
+
+export interface AppInfo {
+  readonly name: string;
+  readonly version?: string;
+}
+
+/**
+ * The context every span carries, built from explicit, non-identifying facts.
+ * No resource detectors run: they would add the host name, machine id,
+ * process owner, argv and executable path. The user's
+ * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` are for their own
+ * telemetry and are not read.
+ */
+export function contextAttributes(app: AppInfo, sdkVersion: string): Record<string, string | boolean> {
+  const attributes: Record<string, string | boolean> = {
+    'service.name': app.name,
+    'telemetry.sdk.name': 'optel',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': sdkVersion,
+    'os.type': osTypeName(),
+    'os.version': release(),
+    'host.arch': archName(),
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    'optel.ci': ci.isCI,
+  };
+  if (app.version !== undefined) attributes['service.version'] = app.version;
+  if (ci.isCI && ci.name !== null) attributes['optel.ci.vendor'] = ci.name;
+  return attributes;
+}
+
+/** The context keys, for documentation and for the privacy processor. */
+export const CONTEXT_KEYS: readonly string[] = [
+  'service.name',
+  'service.version',
+  'telemetry.sdk.name',
+  'telemetry.sdk.language',
+  'telemetry.sdk.version',
+  'os.type',
+  'os.version',
+  'host.arch',
+  'process.runtime.name',
+  'process.runtime.version',
+  'optel.ci',
+  'optel.ci.vendor',
+];
+
+function osTypeName(): string {
+  // Semantic-conventions values: linux, darwin, windows, freebsd, ...
+  const type = osType().toLowerCase();
+  return type === 'windows_nt' ? 'windows' : type;
+}
+
+function archName(): string {
+  const names: Record<string, string> = { x64: 'amd64', ia32: 'x86', arm64: 'arm64', arm: 'arm32', ppc64: 'ppc64', s390x: 's390x' };
+  return names[arch()] ?? arch();
+}

@@ -1,0 +1,89 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export interface SendResult {
+  readonly ok: boolean;
+  /** Worth trying again later (network error, 429, 502, 503, 504). */
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  readonly error?: string;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * Posts one OTLP/JSON body. Deliberately not the stock exporter: that one
+ * merges the user's `OTEL_EXPORTER_OTLP_*` headers (a corporate bearer token,
+ * say) into requests to the app vendor, and its retry timers hold the process
+ * open for seconds at exit. Here the only headers are the ones below, the
+ * socket never keeps the process alive, and `signal` cuts the request off.
+ */
+export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal): Promise<SendResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: SendResult): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    if (signal.aborted) {
+      finish({ ok: false, retryable: true, error: 'deadline reached before sending' });
+      return;
+    }
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, {
+      method: 'POST',
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': body.byteLength,
+        'user-agent': userAgent,
+        connection: 'close',
+      },
+    });
+    const onAbort = (): void => {
+      req.destroy();
+      finish({ ok: false, retryable: true, error: 'deadline reached' });
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('socket', (socket) => socket.unref());
+    req.on('error', (error) => finish({ ok: false, retryable: true, error: error.message }));
+    req.on('response', (res) => {
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES) res.destroy();
+      });
+      res.on('error', () => undefined);
+      res.on('close', () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          finish({ ok: true, retryable: false, status });
+          return;
+        }
+        const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+        finish({
+          ok: false,
+          retryable: RETRYABLE_STATUS.has(status),
+          status,
+          error: `collector answered ${status}`,
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+        });
+      });
+      res.resume();
+    });
+    req.end(body);
+  });
+}
+
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - Date.now());
+}

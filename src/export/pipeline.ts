@@ -1,0 +1,165 @@
+/**
+ * The OpenTelemetry pipeline, loaded with a dynamic import only once consent
+ * says yes: nothing in this module (or the SDK packages it pulls in) is
+ * loaded while telemetry is off.
+ */
+import type { Attributes, Context, Tracer } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { UserFiles } from '../consent/paths.js';
+import { loadOrCreateHashKey } from '../context/hash-key.js';
+import type { AppInfo } from '../context/resource-attributes.js';
+import { contextAttributes } from '../context/resource-attributes.js';
+import type { Diagnostics } from '../diagnostics.js';
+import { LiveCommand } from '../lifecycle/live-command.js';
+import type { OpenCommands } from '../lifecycle/live-command.js';
+import type { AttributeCatalogue } from '../options.js';
+import { PrivacySpanProcessor } from '../privacy/processor.js';
+import { appendToAuditLog } from './audit-log.js';
+import type { SendResult } from './otlp-http.js';
+import { postOtlp } from './otlp-http.js';
+import { ExportQueue } from './queue.js';
+import { Spool } from './spool.js';
+
+export interface PipelineConfig {
+  readonly app: AppInfo;
+  readonly sdkVersion: string;
+  readonly tracesUrl: URL;
+  readonly catalogue: AttributeCatalogue;
+  readonly files: UserFiles;
+  readonly diagnostics: Diagnostics;
+  /** Asked again before every request: a "no" given mid-run stops what is not yet sent. */
+  readonly consentGiven: () => boolean;
+  /** Print what would be sent to stderr instead of sending. */
+  readonly debug: boolean;
+  readonly auditLogPath: string | undefined;
+}
+
+export interface Pipeline {
+  readonly open: OpenCommands;
+  startCommand(name: string, attributes: Attributes, parent: LiveCommand | undefined): LiveCommand;
+  /** Sends everything pending until done or `deadlineAt` (epoch ms). Never rejects. */
+  flush(deadlineAt: number): Promise<void>;
+  /** Synchronously keeps what is unsent for the next run (process `exit`). */
+  spoolUnsent(): void;
+  /** Drops everything not yet sent (consent withdrawn). */
+  discard(): void;
+  readonly pending: number;
+  readonly dropped: number;
+}
+
+export function createPipeline(config: PipelineConfig): Pipeline {
+  const { diagnostics } = config;
+  const userAgent = `optel/${config.sdkVersion}`;
+  const spool = new Spool(config.files.pendingDir, diagnostics);
+
+  const post = async (body: Uint8Array, signal: AbortSignal): Promise<SendResult> => {
+    if (!config.consentGiven()) return { ok: false, retryable: false, error: 'consent withdrawn; not sent' };
+    if (config.debug) {
+      process.stderr.write(`${config.app.name} telemetry (debug, not sent): ${Buffer.from(body).toString('utf8')}\n`);
+      return { ok: true, retryable: false };
+    }
+    const result = await postOtlp(config.tracesUrl, body, userAgent, signal);
+    if (result.ok && config.auditLogPath !== undefined) appendToAuditLog(config.auditLogPath, body, diagnostics);
+    return result;
+  };
+
+  const queue = new ExportQueue({
+    diagnostics,
+    send: (spans, signal) => post(serialize(spans), signal),
+  });
+
+  const exporting: SpanProcessor = {
+    onStart: () => undefined,
+    onEnd: (span: ReadableSpan) => queue.add(span),
+    forceFlush: () => queue.flush(Date.now() + 10_000),
+    shutdown: () => Promise.resolve(),
+  };
+  const hashKey = loadOrCreateHashKey(config.files.hashKey, diagnostics);
+  const privacy = new PrivacySpanProcessor(exporting, { catalogue: config.catalogue, hashKey }, diagnostics);
+  // `started` records go out as soon as they end, not when a batch fills.
+  const processor: SpanProcessor = {
+    onStart: (span: Span, context: Context) => privacy.onStart(span, context),
+    onEnd: (span: ReadableSpan) => {
+      privacy.onEnd(span);
+      if (span.attributes['optel.lifecycle'] === 'started') queue.sendSoon();
+    },
+    forceFlush: () => privacy.forceFlush(),
+    shutdown: () => privacy.shutdown(),
+  };
+
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(contextAttributes(config.app, config.sdkVersion)),
+    sampler: new AlwaysOnSampler(),
+    spanProcessors: [processor],
+    // Explicit, so the user's OTEL_* limits for their own telemetry don't apply here.
+    spanLimits: {
+      attributeCountLimit: 128,
+      attributeValueLengthLimit: 4096,
+      eventCountLimit: 128,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 128,
+    },
+  });
+  const tracer: Tracer = provider.getTracer('optel', config.sdkVersion);
+  const open: OpenCommands = new Set();
+
+  // Records a previous run could not send go out first, in the background.
+  const replayAbort = new AbortController();
+  let replaying: Promise<unknown> = spool.replay(post, replayAbort.signal).catch((error: unknown) => {
+    diagnostics.report('replaying pending records failed', error);
+  });
+
+  return {
+    open,
+    startCommand: (name, attributes, parent) => new LiveCommand(tracer, name, attributes, parent, open, diagnostics),
+    async flush(deadlineAt) {
+      const remaining = deadlineAt - Date.now();
+      if (remaining <= 0) return;
+      const stopReplay = setTimeout(() => replayAbort.abort(), remaining);
+      stopReplay.unref();
+      try {
+        await Promise.all([queue.flush(deadlineAt), raceDeadline(replaying, deadlineAt)]);
+      } finally {
+        clearTimeout(stopReplay);
+      }
+    },
+    spoolUnsent() {
+      const unsent = queue.takeUnsent();
+      if (unsent.length === 0 || !config.consentGiven()) return;
+      spool.write(serialize(unsent));
+    },
+    discard() {
+      queue.discard();
+      replayAbort.abort();
+      replaying = Promise.resolve();
+    },
+    get pending() {
+      return queue.pending;
+    },
+    get dropped() {
+      return queue.dropped;
+    },
+  };
+}
+
+function serialize(spans: ReadableSpan[]): Uint8Array {
+  const body = JsonTraceSerializer.serializeRequest(spans);
+  if (!body) throw new Error('OTLP serializer returned nothing');
+  return body;
+}
+
+/** Waits for `work` but never past `deadlineAt`; the timer doesn't hold the process. */
+function raceDeadline(work: Promise<unknown>, deadlineAt: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, deadlineAt - Date.now()));
+    timer.unref();
+    void work.finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,11 @@
+export { createTelemetry, Telemetry } from './telemetry.js';
+export type { CommandFn, RunOptions } from './telemetry.js';
+export type { CommandHandle, SpanHandle } from './lifecycle/handle.js';
+export type { Outcome } from './lifecycle/outcome.js';
+export type { AttributeCatalogue, AttributeTreatment, ConsentMode, TelemetryOptions } from './options.js';
+export { Consent } from './consent/consent.js';
+export type { ConsentScope, SetConsentResult } from './consent/consent.js';
+export type { ConsentSource, ConsentStatus } from './consent/resolve.js';
+export type { UserFiles } from './consent/paths.js';
+export type { Diagnostic } from './diagnostics.js';
+export { DISABLE_FLAG } from './consent/flags.js';

@@ -1,0 +1,28 @@
+import type { Attributes, AttributeValue, Exception, Span } from '@opentelemetry/api';
+
+/**
+ * What a command's or step's function receives. Every method is safe to call
+ * whether telemetry is on or off, and none of them throws.
+ */
+export interface SpanHandle {
+  /** The underlying OpenTelemetry span (a non-recording one when telemetry is off). */
+  readonly span: Span;
+  setAttribute(key: string, value: AttributeValue): this;
+  setAttributes(attributes: Attributes): this;
+  addEvent(name: string, attributes?: Attributes): this;
+  recordException(error: Exception): this;
+  /** Runs `fn` as a child span of this one; returns its result, rethrows its error unchanged. */
+  step<T>(name: string, fn: (step: SpanHandle) => T | Promise<T>): Promise<T>;
+  step<T>(name: string, attributes: Attributes, fn: (step: SpanHandle) => T | Promise<T>): Promise<T>;
+}
+
+/** The handle a command's function receives. */
+export type CommandHandle = SpanHandle;
+
+export type StepArgs<T> =
+  | [fn: (step: SpanHandle) => T | Promise<T>]
+  | [attributes: Attributes, fn: (step: SpanHandle) => T | Promise<T>];
+
+export function splitStepArgs<T>(args: StepArgs<T>): { attributes: Attributes; fn: (step: SpanHandle) => T | Promise<T> } {
+  return args.length === 1 ? { attributes: {}, fn: args[0] } : { attributes: args[0], fn: args[1] };
+}

@@ -1,0 +1,48 @@
+/** How a command ended, as it appears in `optel.outcome`. */
+export type Outcome = 'success' | 'failure' | 'aborted';
+
+export interface Ending {
+  /** The error the command threw, or that ended the process. */
+  readonly error?: unknown;
+  /** The process exit code, when known. */
+  readonly exitCode?: number;
+  /** The signal that ended the process. */
+  readonly signal?: NodeJS.Signals;
+}
+
+/**
+ * success: returned normally (and, when known, exit code 0); failure: threw,
+ * or a non-zero exit code; aborted: a signal ended it.
+ */
+export function outcomeOf(ending: Ending): Outcome {
+  if (ending.signal !== undefined) return 'aborted';
+  if (ending.error !== undefined) return 'failure';
+  if (ending.exitCode !== undefined && ending.exitCode !== 0) return 'failure';
+  return 'success';
+}
+
+/**
+ * `error.type`: the error's class name; for a plain non-zero exit, the exit
+ * code as a string (as the OpenTelemetry CLI conventions do). Only the name
+ * leaves, never the message.
+ */
+export function errorTypeOf(ending: Ending): string | undefined {
+  if (ending.error !== undefined) return errorClassName(ending.error);
+  if (ending.exitCode !== undefined && ending.exitCode !== 0 && ending.signal === undefined) return String(ending.exitCode);
+  return undefined;
+}
+
+export function errorClassName(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && /^[A-Za-z_$][\w$]{0,99}$/.test(name)) return name;
+    return 'Error';
+  }
+  return '_OTHER';
+}
+
+/** 128 + signal number, as a shell reports a process killed by that signal. */
+export function exitCodeForSignal(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGTERM: 15 };
+  return 128 + (numbers[signal] ?? 0);
+}

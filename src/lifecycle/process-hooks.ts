@@ -1,0 +1,52 @@
+import type { Diagnostics } from '../diagnostics.js';
+import type { Pipeline } from '../export/pipeline.js';
+
+/**
+ * Process-wide listeners installed once a pipeline exists. None of them
+ * changes what the process does; they only make sure nothing is lost:
+ *
+ * - `beforeExit` (the event loop ran dry, e.g. the app forgot `shutdown()`):
+ *   flush, bounded by the exit deadline.
+ * - `exit` (any ending, including `process.exit(n)` and uncaught errors): end
+ *   the commands still open with the real exit code, and keep whatever could
+ *   not be sent in the spool for the next run. Synchronous, as `exit` must be.
+ */
+export interface ProcessHooksOptions {
+  readonly pipeline: Pipeline;
+  readonly deadlineMs: number;
+  readonly diagnostics: Diagnostics;
+  /** The error about to end the process, if an uncaught one was seen. */
+  readonly fatalError: () => unknown;
+}
+
+export function installProcessHooks(options: ProcessHooksOptions): () => void {
+  const { pipeline, diagnostics } = options;
+  let flushing = false;
+
+  const onBeforeExit = (): void => {
+    if (flushing || pipeline.pending === 0) return;
+    flushing = true;
+    void pipeline.flush(Date.now() + options.deadlineMs).finally(() => {
+      flushing = false;
+    });
+  };
+
+  const onExit = (code: number): void => {
+    try {
+      const error = options.fatalError();
+      for (const command of [...pipeline.open]) {
+        command.finish(error === undefined ? { exitCode: code } : { exitCode: code, error });
+      }
+      pipeline.spoolUnsent();
+    } catch (error) {
+      diagnostics.report('exit hook failed', error);
+    }
+  };
+
+  process.on('beforeExit', onBeforeExit);
+  process.on('exit', onExit);
+  return () => {
+    process.off('beforeExit', onBeforeExit);
+    process.off('exit', onExit);
+  };
+}

@@ -1,0 +1,235 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Attributes } from '@opentelemetry/api';
+import { envPrefix } from './app-name.js';
+import { Consent } from './consent/consent.js';
+import { takeDisableFlag } from './consent/flags.js';
+import type { UserFiles } from './consent/paths.js';
+import { userConfigDir, userFiles } from './consent/paths.js';
+import type { Diagnostic } from './diagnostics.js';
+import { Diagnostics } from './diagnostics.js';
+import { isTruthy } from './env-flag.js';
+import { checkEndpoint } from './export/endpoint.js';
+import type { Pipeline } from './export/pipeline.js';
+import type { CommandHandle } from './lifecycle/handle.js';
+import type { LiveCommand } from './lifecycle/live-command.js';
+import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
+import { installProcessHooks } from './lifecycle/process-hooks.js';
+import { installRunGuards } from './lifecycle/run-guards.js';
+import type { AttributeCatalogue, TelemetryOptions } from './options.js';
+import { DEFAULT_EXIT_DEADLINE_MS } from './options.js';
+import { validateCatalogue } from './privacy/catalogue.js';
+import { OPTEL_VERSION } from './version.js';
+
+export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
+
+export interface RunOptions {
+  /** The top-level command's name. Default: the app's name. */
+  readonly name?: string;
+  readonly attributes?: Attributes;
+}
+
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  return new Telemetry(options);
+}
+
+/**
+ * One app's telemetry. Creating it reads consent inputs only; the
+ * OpenTelemetry pipeline is loaded on the first command, and only with
+ * consent. Nothing here throws into app code: internal failures go to
+ * `diagnostics()`.
+ */
+export class Telemetry {
+  readonly consent: Consent;
+  readonly #app: { readonly name: string; readonly version?: string };
+  readonly #endpoint: string;
+  readonly #allowInsecure: boolean;
+  readonly #catalogue: AttributeCatalogue;
+  readonly #deadlineMs: number;
+  readonly #files: UserFiles;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #prefix: string;
+  readonly #diagnostics: Diagnostics;
+  readonly #current = new AsyncLocalStorage<LiveCommand>();
+  #pipeline: Promise<Pipeline | undefined> | undefined;
+  #fatalError: unknown;
+  #shutDown = false;
+
+  constructor(options: TelemetryOptions) {
+    const env = options.env ?? process.env;
+    const name = typeof options.app?.name === 'string' && options.app.name.trim() !== '' ? options.app.name.trim() : 'app';
+    this.#app = options.app?.version === undefined ? { name } : { name, version: String(options.app.version) };
+    this.#env = env;
+    this.#prefix = envPrefix(name);
+    this.#diagnostics = new Diagnostics(`${name} telemetry`, isTruthy(env[`${this.#prefix}_TELEMETRY_DEBUG`]));
+    if (name === 'app') this.#diagnostics.warnOnce('createTelemetry needs app.name; telemetry is off');
+    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || options.endpoint;
+    this.#allowInsecure = options.allowInsecureEndpoint === true;
+    this.#catalogue = options.attributes ?? {};
+    for (const problem of validateCatalogue(this.#catalogue)) this.#diagnostics.warnOnce(problem);
+    const deadline = options.exitDeadlineMs;
+    this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
+    this.#files = userFiles(options.configDir ?? userConfigDir(name, env));
+    const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
+    this.consent = new Consent(
+      {
+        mode: options.consent?.default === 'opt-in' ? 'opt-in' : 'opt-out',
+        envPrefix: this.#prefix,
+        env,
+        codeEnabled: name === 'app' ? false : options.consent?.enabled,
+        flagDisabled,
+        userFilePath: this.#files.consent,
+      },
+      this.#files,
+      this.#diagnostics,
+    );
+    this.consent.onChange((status) => {
+      if (!status.enabled) void this.#pipeline?.then((pipeline) => pipeline?.discard());
+    });
+  }
+
+  /** The files optel may use for this app (user scope). */
+  get files(): UserFiles {
+    return this.#files;
+  }
+
+  /**
+   * Runs `fn` as a command: a span named `name`, a `started` record sent at
+   * once, and a `completed` record with the outcome when `fn` settles.
+   * Returns what `fn` returns; rethrows what it throws, unchanged.
+   */
+  command<T>(name: string, fn: CommandFn<T>): Promise<T>;
+  command<T>(name: string, attributes: Attributes, fn: CommandFn<T>): Promise<T>;
+  async command<T>(name: string, attributesOrFn: Attributes | CommandFn<T>, maybeFn?: CommandFn<T>): Promise<T> {
+    const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn;
+    const attributes = typeof attributesOrFn === 'function' ? {} : (attributesOrFn ?? {});
+    if (typeof fn !== 'function') throw new TypeError('telemetry.command(name, [attributes], fn): fn must be a function');
+    const command = await this.#start(String(name), attributes);
+    if (!command) return fn(NOOP_HANDLE);
+    try {
+      const result = await this.#current.run(command, () => fn(command.handle));
+      command.finish({});
+      return result;
+    } catch (error) {
+      command.finish({ error });
+      throw error;
+    }
+  }
+
+  /**
+   * Wraps an app's entrypoint as its top-level command: a number `main`
+   * returns becomes `process.exitCode`; SIGINT/SIGTERM end it as `aborted`;
+   * uncaught errors as `failure`; everything is flushed within the exit
+   * deadline, and the process then ends as it would have without optel.
+   */
+  async run<T>(main: CommandFn<T>, options: RunOptions = {}): Promise<T> {
+    const pipeline = await this.#loadPipeline();
+    if (!pipeline) {
+      const result = await main(NOOP_HANDLE);
+      if (typeof result === 'number') process.exitCode = result;
+      return result;
+    }
+    const guards = installRunGuards({
+      abortAll: (signal, exitCode) => {
+        for (const open of [...pipeline.open]) open.finish({ signal, exitCode });
+      },
+      onFatal: (error) => {
+        this.#fatalError = error;
+      },
+      flush: (deadlineAt) => pipeline.flush(deadlineAt),
+      deadlineMs: this.#deadlineMs,
+      diagnostics: this.#diagnostics,
+    });
+    try {
+      const result = await this.command(options.name ?? this.#app.name, options.attributes ?? {}, async (handle) => {
+        const value = await main(handle);
+        const current = this.#current.getStore();
+        if (current) current.exitCode = typeof value === 'number' ? value : currentExitCode();
+        return value;
+      });
+      if (typeof result === 'number') process.exitCode = result;
+      return result;
+    } finally {
+      guards.uninstall();
+      await this.shutdown();
+    }
+  }
+
+  /**
+   * Sends what is pending, within the exit deadline, and stops: later
+   * commands run without telemetry. What could not be sent in time is kept
+   * for the next run. Never rejects.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#shutDown) return;
+    this.#shutDown = true;
+    const pipeline = await this.#pipeline;
+    if (!pipeline) return;
+    try {
+      await pipeline.flush(Date.now() + this.#deadlineMs);
+      pipeline.spoolUnsent();
+    } catch (error) {
+      this.#diagnostics.report('shutdown failed', error);
+    }
+  }
+
+  /** optel's own failures (collector unreachable, unwritable files, ...), newest last. */
+  diagnostics(): readonly Diagnostic[] {
+    return this.#diagnostics.list();
+  }
+
+  async #start(name: string, attributes: Attributes): Promise<LiveCommand | undefined> {
+    try {
+      const pipeline = await this.#loadPipeline();
+      if (!pipeline || !this.consent.isEnabled()) return undefined;
+      return pipeline.startCommand(name, attributes, this.#current.getStore());
+    } catch (error) {
+      this.#diagnostics.report('could not start a command', error);
+      return undefined;
+    }
+  }
+
+  #loadPipeline(): Promise<Pipeline | undefined> {
+    if (this.#pipeline) return this.#pipeline;
+    if (this.#shutDown || !this.consent.isEnabled()) return Promise.resolve(undefined);
+    const endpoint = checkEndpoint(this.#endpoint, this.#allowInsecure);
+    if (!endpoint.ok) {
+      this.#diagnostics.warnOnce(endpoint.reason);
+      this.#pipeline = Promise.resolve(undefined);
+      return this.#pipeline;
+    }
+    const auditLog = this.#env[`${this.#prefix}_TELEMETRY_LOG`];
+    this.#pipeline = import('./export/pipeline.js')
+      .then(({ createPipeline }) => {
+        const pipeline = createPipeline({
+          app: this.#app,
+          sdkVersion: OPTEL_VERSION,
+          tracesUrl: endpoint.tracesUrl,
+          catalogue: this.#catalogue,
+          files: this.#files,
+          diagnostics: this.#diagnostics,
+          consentGiven: () => this.consent.isEnabled(),
+          debug: isTruthy(this.#env[`${this.#prefix}_TELEMETRY_DEBUG`]),
+          auditLogPath: auditLog === undefined || auditLog === '' ? undefined : auditLog,
+        });
+        installProcessHooks({
+          pipeline,
+          deadlineMs: this.#deadlineMs,
+          diagnostics: this.#diagnostics,
+          fatalError: () => this.#fatalError,
+        });
+        return pipeline;
+      })
+      .catch((error: unknown) => {
+        this.#diagnostics.report('could not load the telemetry pipeline', error);
+        return undefined;
+      });
+    return this.#pipeline;
+  }
+}
+
+function currentExitCode(): number {
+  const code = process.exitCode;
+  if (typeof code === 'number') return code;
+  if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
+  return 0;
+}
