@@ -128,6 +128,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       }
     },
     spoolUnsent() {
+      spool.releaseClaims();
       const unsent = queue.takeUnsent();
       if (unsent.length === 0 || !config.consentGiven()) return;
       spool.write(serialize(unsent));

@@ -23,6 +23,8 @@ export type PostBody = (body: Uint8Array, signal: AbortSignal) => Promise<SendRe
 export class Spool {
   readonly #dir: string;
   readonly #diagnostics: Diagnostics;
+  /** Files this process has claimed for sending: claimed path -> original path. */
+  readonly #claims = new Map<string, string>();
 
   constructor(dir: string, diagnostics: Diagnostics) {
     this.#dir = dir;
@@ -61,6 +63,7 @@ export class Spool {
           if (Date.now() - statSync(path).mtimeMs < STALE_CLAIM_MS) continue;
         }
         renameSync(path, claimed);
+        this.#claims.set(claimed, path);
       } catch {
         continue; // another process took it
       }
@@ -82,9 +85,23 @@ export class Spool {
       } catch (error) {
         this.#diagnostics.report('could not replay pending record', error);
         rmSync(claimed, { force: true });
+      } finally {
+        this.#claims.delete(claimed);
       }
     }
     return sent;
+  }
+
+  /** Gives back files still being sent when the process ends, for the next run. Synchronous. */
+  releaseClaims(): void {
+    for (const [claimed, original] of this.#claims) {
+      try {
+        renameSync(claimed, original);
+      } catch {
+        // Already sent and deleted, or gone.
+      }
+    }
+    this.#claims.clear();
   }
 
   #entries(): string[] {

@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+
+export interface ChildResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall time from spawn to exit. */
+  readonly elapsedMs: number;
+}
+
+export interface RunningChild {
+  readonly child: ChildProcess;
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when stdout contains `text`; rejects after `timeoutMs`. */
+  waitForStdout(text: string, timeoutMs?: number): Promise<void>;
+  readonly done: Promise<ChildResult>;
+}
+
+/** A fresh empty directory under the OS temp dir. */
+export function tempDir(prefix = 'optel-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * An environment for a child: the parent's PATH and nothing of the parent's
+ * telemetry settings, with a private config dir so no test touches the real
+ * home directory.
+ */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: tempDir('optel-home-') };
+  env['XDG_CONFIG_HOME'] = join(env['HOME'] ?? tempDir(), '.config');
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
+/** Starts `node <args>`; the child is killed if it outlives `timeoutMs` (a hang, not a timing check). */
+export function startNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): RunningChild {
+  const started = Date.now();
+  const child = spawn(process.execPath, args, {
+    env: options.env ?? cleanEnv(),
+    cwd: options.cwd ?? ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const stdoutWaiters: { text: string; resolve: () => void }[] = [];
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const waiter of [...stdoutWaiters]) {
+      if (stdout.includes(waiter.text)) {
+        stdoutWaiters.splice(stdoutWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  });
+  child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const hang = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const done = new Promise<ChildResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(hang);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    waitForStdout(text, timeoutMs = 15_000) {
+      if (stdout.includes(text)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`child did not print ${JSON.stringify(text)} within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`)), timeoutMs);
+        stdoutWaiters.push({
+          text,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+  };
+}
+
+/** Runs `node <args>` to completion. */
+export function runNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
+  return startNode(args, options).done;
+}
