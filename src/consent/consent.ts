@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Diagnostics } from '../diagnostics.js';
 import { describeError } from '../diagnostics.js';
 import type { UserFiles } from './paths.js';
@@ -93,6 +93,7 @@ export class Consent {
   #forget(): string[] {
     const deleted: string[] = [];
     for (const path of [this.#files.hashKey, this.#files.pendingDir]) {
+      if (!existsSync(path)) continue;
       try {
         rmSync(path, { recursive: true, force: true });
         deleted.push(path);
