@@ -67,7 +67,8 @@ export function installRunGuards(options: RunGuardsOptions): { uninstall: () => 
   for (const signal of HANDLED_SIGNALS) {
     const listener = (): void => onSignal(signal);
     listeners.set(signal, listener);
-    process.on(signal, listener);
+    // First in line, so the command is marked aborted even if an app listener exits at once.
+    process.prependListener(signal, listener);
   }
   process.on('uncaughtExceptionMonitor', onUncaught);
   return { uninstall };
