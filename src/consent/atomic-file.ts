@@ -1,6 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+let counter = 0;
+
+/**
+ * A temp name no other writer uses: pid + time + a per-process counter, made
+ * exclusive by the `wx` flag. (Not `crypto.randomBytes`: loading node:crypto
+ * costs ~3 ms at start, and this module loads even with telemetry off.)
+ */
+export function tempNameFor(path: string): string {
+  counter = (counter + 1) % 1_000_000;
+  return `${path}.${process.pid}.${Date.now().toString(36)}${counter.toString(36)}.tmp`;
+}
 
 /**
  * Writes a file so that readers see the old content or the new, never half:
@@ -9,7 +20,7 @@ import { dirname } from 'node:path';
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = tempNameFor(path);
   try {
     writeFileSync(temp, data, { mode, flag: 'wx' });
     renameSync(temp, path);

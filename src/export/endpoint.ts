@@ -1,5 +1,3 @@
-import { isIP } from 'node:net';
-
 export type EndpointCheck =
   | { readonly ok: true; readonly tracesUrl: URL }
   | { readonly ok: false; readonly reason: string };
@@ -35,10 +33,16 @@ export function checkEndpoint(endpoint: string, allowInsecure: boolean): Endpoin
   return { ok: true, tracesUrl: url };
 }
 
+/**
+ * Loopback check on a hostname as the WHATWG URL parser leaves it: IPv4 in
+ * dotted decimal (it rewrites `2130706433` or `0x7f.1` to `127.0.0.1`) and
+ * IPv6 compressed in brackets. Written without `node:net`, which would cost
+ * the start of every app, telemetry on or off.
+ */
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  const host = hostname.toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || host.toLowerCase().startsWith('::ffff:127.');
-  return false;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  // ::1, and IPv4-mapped 127.x.y.z (::ffff:7f00:1 and friends).
+  return host === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
 }

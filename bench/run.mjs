@@ -1,0 +1,82 @@
+// `npm run bench`: each figure next to its baseline, measured in the same run,
+// as medians over repeated child processes. It reports; it asserts nothing.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFaultyCollector, startCollector } from './collectors.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const FAULT_RUNS = Number(process.env.BENCH_FAULT_RUNS ?? 3);
+
+// Asynchronous on purpose: the collectors live in this process and must keep answering.
+async function timeApp(app, env, runs) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
+    const started = process.hrtime.bigint();
+    await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [join(here, 'apps', app)], {
+        env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
+        stdio: 'ignore',
+      });
+      const hang = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('error', reject);
+      child.on('close', () => {
+        clearTimeout(hang);
+        resolve();
+      });
+    });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const rows = [];
+const row = (what, value, baselineName, baseline, target) => {
+  rows.push({ what, optel_ms: round(value), baseline: baselineName, baseline_ms: round(baseline), ratio: round(value / baseline, 2), target });
+};
+const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// 1. Start cost with telemetry off.
+const bare = await timeApp('bare.mjs', {}, RUNS);
+const off = await timeApp('optel.mjs', { DO_NOT_TRACK: '1' }, RUNS);
+rows.push({ what: 'import + init + one command, telemetry off', optel_ms: round(off), baseline: 'same app without optel', baseline_ms: round(bare), ratio: round(off / bare, 2), extra_ms: round(off - bare), target: '<= 5 ms extra' });
+
+// 2. Start + one command + flush to a live loopback collector.
+const live = await startCollector();
+const optelLive = await timeApp('optel.mjs', { BENCH_ENDPOINT: live.url }, RUNS);
+const stockLive = await timeApp('stock.mjs', { BENCH_ENDPOINT: live.url }, RUNS);
+await live.close();
+row('start + one command + flush, live collector', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '<= 1.2x');
+
+// 3. Exit time with a misbehaving collector (the whole process, start to exit).
+for (const fault of ['refused', 'black-hole', '503', 'slow', 'garbage']) {
+  const faulty = await startFaultyCollector(fault);
+  const optelFault = await timeApp('optel.mjs', { BENCH_ENDPOINT: faulty.url }, FAULT_RUNS);
+  const stockFault = await timeApp('stock.mjs', { BENCH_ENDPOINT: faulty.url }, FAULT_RUNS);
+  await faulty.close();
+  rows.push({
+    what: `process lifetime, collector ${fault}`,
+    optel_ms: round(optelFault),
+    baseline: 'sdk-trace-base + stock OTLP exporter',
+    baseline_ms: round(stockFault),
+    ratio: round(optelFault / stockFault, 2),
+    extra_ms: round(optelFault - bare),
+    target: 'extra over bare app <= 500 ms deadline + 100 ms',
+  });
+}
+
+const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), runs: RUNS, fault_runs: FAULT_RUNS };
+console.log(`optel bench (${machine.node}, ${machine.cpus}; medians of ${RUNS} runs, ${FAULT_RUNS} for faults)`);
+console.table(rows);
+writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+console.log('written to bench/results.json');
