@@ -146,13 +146,9 @@ export class WireReader {
       case WireType.Fixed64:
         this.take(8, 'fixed64');
         return;
-      case WireType.LengthDelimited: {
-        // Read the length first: `position += readLength()` would add it to
-        // the position from before the length prefix was consumed.
-        const length = this.readLength();
-        this.position += length;
+      case WireType.LengthDelimited:
+        this.readBytes();
         return;
-      }
       case WireType.Fixed32:
         this.take(4, 'fixed32');
         return;

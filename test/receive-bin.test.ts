@@ -1,0 +1,202 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { HrTime } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { build } from 'tsup';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedSpan } from '../src/receiver/spans.js';
+import { runToExit, startChild } from './helpers/child-process.js';
+import type { RunningChild } from './helpers/child-process.js';
+import { isolateFromOtelEnv } from './helpers/otel-env.js';
+import { createStockPipeline } from './helpers/stock-pipeline.js';
+
+const LISTENING = /^optel receive: listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1\/traces)$/;
+
+let workDir: string;
+let bin: string;
+let restoreEnv: () => void;
+
+// The bin is built from source here, so this test does not depend on
+// `npm run build` having run, nor on what is in dist/.
+beforeAll(async () => {
+  restoreEnv = isolateFromOtelEnv();
+  workDir = await mkdtemp(join(tmpdir(), 'optel-bin-test-'));
+  await build({
+    entry: { main: 'src/cli/main.ts' },
+    outDir: join(workDir, 'bin'),
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    config: false,
+    silent: true,
+    dts: false,
+    sourcemap: false,
+    clean: false,
+  });
+  bin = join(workDir, 'bin', 'main.js');
+});
+
+afterAll(async () => {
+  restoreEnv();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+const children: RunningChild[] = [];
+function receive(args: string[]): RunningChild {
+  const child = startChild(process.execPath, [bin, 'receive', ...args]);
+  children.push(child);
+  return child;
+}
+afterEach(() => {
+  // A failed test must not leave a receiver running.
+  for (const child of children.splice(0)) {
+    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+  }
+});
+
+const t = (seconds: number, nanos: number): HrTime => [seconds, nanos];
+
+/** What an optel-instrumented `build` command emits: a start marker, one step, the completed command. */
+function recordBuildCommand(provider: BasicTracerProvider): void {
+  const tracer = provider.getTracer('optel', '0.1.0');
+  const started = tracer.startSpan(
+    'build',
+    { startTime: t(1_700_000_000, 0), attributes: { 'optel.lifecycle': 'started', 'cli.command': 'build' } },
+    ROOT_CONTEXT,
+  );
+  started.end(t(1_700_000_000, 0));
+  const command = tracer.startSpan('build', { startTime: t(1_700_000_000, 0) }, ROOT_CONTEXT);
+  const step = tracer.startSpan('compile', { startTime: t(1_700_000_000, 500_000_000) }, trace.setSpan(ROOT_CONTEXT, command));
+  step.end(t(1_700_000_000, 700_000_000));
+  command.setAttributes({
+    'optel.lifecycle': 'completed',
+    'optel.outcome': 'success',
+    'process.exit.code': 0,
+    'cli.command': 'build',
+  });
+  command.end(t(1_700_000_001, 230_000_000));
+}
+
+async function exportBuildCommand(tracesUrl: string): Promise<void> {
+  const pipeline = createStockPipeline({
+    tracesUrl,
+    encoding: 'json',
+    compression: 'none',
+    resource: { 'service.name': 'my-cli' },
+  });
+  try {
+    recordBuildCommand(pipeline.provider);
+    await pipeline.flush();
+    expect(pipeline.results.map((result) => result.code)).toEqual([ExportResultCode.SUCCESS]);
+  } finally {
+    await pipeline.shutdown();
+  }
+}
+
+describe('optel receive', () => {
+  it('prints the endpoint, prints and records each span, and stops cleanly on SIGTERM', async () => {
+    const jsonl = join(workDir, 'spans.jsonl');
+    const child = receive(['--port', '0', '--jsonl', jsonl]);
+    const [, tracesUrl, port] = await child.waitForLine(LISTENING);
+    expect(Number(port)).toBeGreaterThan(0);
+    expect(child.stdoutLines[0]).toBe(`optel receive: listening on ${tracesUrl}`);
+
+    await exportBuildCommand(tracesUrl ?? '');
+    const lines = await child.waitForLines(4);
+    expect(lines.slice(1)).toEqual([
+      '▶ build  started  {cli.command=build}',
+      '  · compile  step  0.20 s',
+      '✔ build  completed  success  1.23 s  exit=0  {cli.command=build}',
+    ]);
+
+    const records = (await readFile(jsonl, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ReceivedSpan);
+    expect(records.map((span) => [span.name, span.attributes['optel.lifecycle'] ?? null])).toEqual([
+      ['build', 'started'],
+      ['compile', null],
+      ['build', 'completed'],
+    ]);
+    const [, step, command] = records;
+    expect(step?.parentSpanId).toBe(command?.spanId);
+    expect(command).toMatchObject({
+      parentSpanId: '',
+      startTimeUnixNano: '1700000000000000000',
+      endTimeUnixNano: '1700000001230000000',
+      attributes: { 'optel.outcome': 'success', 'process.exit.code': 0, 'cli.command': 'build' },
+      status: { code: 0 },
+      resource: { 'service.name': 'my-cli' },
+    });
+
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(child.stderr()).toBe('optel receive: stopped (SIGTERM) after 3 span(s)\n');
+  });
+
+  it('prints only the listening line with --quiet, and stops cleanly on SIGINT', async () => {
+    const jsonl = join(workDir, 'quiet.jsonl');
+    const child = receive(['--quiet', '--jsonl', jsonl, '--port', '0']);
+    const [, tracesUrl] = await child.waitForLine(LISTENING);
+    await exportBuildCommand(tracesUrl ?? '');
+    // The exporter only sees success after the spans were written to the file.
+    expect((await readFile(jsonl, 'utf8')).trimEnd().split('\n')).toHaveLength(3);
+
+    child.process.kill('SIGINT');
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(child.stdout()).toBe(`optel receive: listening on ${tracesUrl}\n`);
+    expect(child.stderr()).toBe('optel receive: stopped (SIGINT) after 3 span(s)\n');
+  });
+
+  it('exits 1 with a clear message when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as AddressInfo;
+      const result = await runToExit(process.execPath, [bin, 'receive', '--port', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`optel receive: cannot listen on 127.0.0.1:${port}: address already in use\n`);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('exits 1 when the jsonl file cannot be written', async () => {
+    const result = await runToExit(process.execPath, [bin, 'receive', '--port', '0', '--jsonl', join(workDir, 'missing', 'x.jsonl')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^optel receive: cannot write the JSON lines file .*x\.jsonl: ENOENT/);
+  });
+});
+
+describe('optel usage', () => {
+  it.each([
+    [['receive', '--bogus'], "optel receive: Unknown option '--bogus'\nRun 'optel receive --help' for usage.\n"],
+    [['receive', '--port'], "optel receive: Option '--port <value>' argument missing\nRun 'optel receive --help' for usage.\n"],
+    [['receive', '--port', '70000'], "optel receive: --port must be an integer from 0 to 65535, got '70000'\nRun 'optel receive --help' for usage.\n"],
+    [['receive', 'extra'], "optel receive: Unexpected argument 'extra'\nRun 'optel receive --help' for usage.\n"],
+    [['nope'], "optel: unknown command 'nope'\nRun 'optel --help' for usage.\n"],
+  ])('optel %j exits 2 with a message on stderr', async (args, message) => {
+    const result = await runToExit(process.execPath, [bin, ...args]);
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: message });
+  });
+
+  it.each([[[]], [['--help']], [['-h']]])('optel %j prints the usage and exits 0', async (args) => {
+    const result = await runToExit(process.execPath, [bin, ...args]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Usage: optel <command>/);
+    expect(result.stdout).toMatch(/receive/);
+  });
+
+  it('optel receive --help prints the options and exits 0', async () => {
+    const result = await runToExit(process.execPath, [bin, 'receive', '--help']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^Usage: optel receive \[options\]/);
+    for (const flag of ['--port', '--host', '--jsonl', '--quiet']) expect(result.stdout).toContain(flag);
+  });
+});
