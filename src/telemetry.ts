@@ -54,7 +54,9 @@ export class Telemetry {
   #fatalError: unknown;
   #shutDown = false;
 
-  constructor(options: TelemetryOptions) {
+  constructor(given: TelemetryOptions) {
+    // Called from plain JavaScript too: a missing options object is a "no", not a crash.
+    const options: Partial<TelemetryOptions> = typeof given === 'object' && given !== null ? given : {};
     const env = options.env ?? process.env;
     const name = typeof options.app?.name === 'string' && options.app.name.trim() !== '' ? options.app.name.trim() : 'app';
     this.#app = options.app?.version === undefined ? { name } : { name, version: String(options.app.version) };
@@ -62,7 +64,7 @@ export class Telemetry {
     this.#prefix = envPrefix(name);
     this.#diagnostics = new Diagnostics(`${name} telemetry`, isTruthy(env[`${this.#prefix}_TELEMETRY_DEBUG`]));
     if (name === 'app') this.#diagnostics.warnOnce('createTelemetry needs app.name; telemetry is off');
-    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || options.endpoint;
+    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || String(options.endpoint ?? '');
     this.#allowInsecure = options.allowInsecureEndpoint === true;
     this.#catalogue = options.attributes ?? {};
     for (const problem of validateCatalogue(this.#catalogue)) this.#diagnostics.warnOnce(problem);

@@ -40,9 +40,10 @@ export function checkEndpoint(endpoint: string, allowInsecure: boolean): Endpoin
  * the start of every app, telemetry on or off.
  */
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.toLowerCase();
+  const lower = hostname.toLowerCase();
+  const host = lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
-  // ::1, and IPv4-mapped 127.x.y.z (::ffff:7f00:1 and friends).
-  return host === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(host);
+  // ::1, and IPv4-mapped 127.x.y.z (::ffff:7f00:1, or ::ffff:127.0.0.1 before normalization).
+  return host === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
