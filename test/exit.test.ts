@@ -42,6 +42,23 @@ describe('a misbehaving collector never holds the app', () => {
     });
   }
 
+  for (const fault of ['refused', 'black-hole'] as const) {
+    it(`exits promptly when the app forgot shutdown() and the collector is ${fault}`, async () => {
+      const faulty = await faultyCollector(fault);
+      try {
+        const env = cleanEnv({ FIXTURE_ENDPOINT: faulty.url });
+        const result = await runNode([APP, 'no-shutdown'], { env, timeoutMs: 20_000 });
+        expect(result.signal).toBeNull();
+        expect(result.code).toBe(0);
+        expect(result.stdout).toBe('done\n');
+        expect(result.elapsedMs).toBeLessThan(HANG_BOUND_MS);
+        expect(pendingFiles(env).length).toBeGreaterThan(0);
+      } finally {
+        await faulty.close();
+      }
+    });
+  }
+
   it('sends what a previous run could not deliver on the next run', async () => {
     const faulty = await faultyCollector('refused');
     const env = cleanEnv({ FIXTURE_ENDPOINT: faulty.url });

@@ -48,6 +48,8 @@ export interface Pipeline {
   discard(): void;
   readonly pending: number;
   readonly dropped: number;
+  /** Spans ever queued. */
+  readonly added: number;
 }
 
 export function createPipeline(config: PipelineConfig): Pipeline {
@@ -143,6 +145,9 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     },
     get dropped() {
       return queue.dropped;
+    },
+    get added() {
+      return queue.added;
     },
   };
 }

@@ -43,6 +43,7 @@ export class ExportQueue {
   #abort = new AbortController();
   #dropped = 0;
   #sent = 0;
+  #added = 0;
 
   constructor(options: ExportQueueOptions) {
     this.#send = options.send;
@@ -62,11 +63,17 @@ export class ExportQueue {
     return this.#sent;
   }
 
+  /** Spans ever offered to the queue; tells an exit hook whether anything is new since it last tried. */
+  get added(): number {
+    return this.#added;
+  }
+
   get pending(): number {
     return this.#queue.length + this.#inFlight.length;
   }
 
   add(span: ReadableSpan): void {
+    this.#added++;
     if (this.#queue.length >= this.#maxQueueSize) {
       this.#dropped++;
       return;

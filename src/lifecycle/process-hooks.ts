@@ -22,9 +22,13 @@ export interface ProcessHooksOptions {
 export function installProcessHooks(options: ProcessHooksOptions): () => void {
   const { pipeline, diagnostics } = options;
   let flushing = false;
+  let triedAt = -1;
 
   const onBeforeExit = (): void => {
-    if (flushing || pipeline.pending === 0) return;
+    // One try per batch of new spans: after a failed flush the loop is empty
+    // again and `beforeExit` fires again; trying forever would hang the app.
+    if (flushing || pipeline.pending === 0 || pipeline.added === triedAt) return;
+    triedAt = pipeline.added;
     flushing = true;
     void pipeline.flush(Date.now() + options.deadlineMs).finally(() => {
       flushing = false;
