@@ -3,6 +3,7 @@
  * says yes: nothing in this module (or the SDK packages it pulls in) is
  * loaded while telemetry is off.
  */
+import { randomBytes } from 'node:crypto';
 import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -79,7 +80,10 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     forceFlush: () => queue.flush(Date.now() + 10_000),
     shutdown: () => Promise.resolve(),
   };
-  const hashKey = loadOrCreateHashKey(config.files.hashKey, diagnostics);
+  // The key file is only created when the app declared something to hash.
+  const hashKey = Object.values(config.catalogue).includes('hash')
+    ? loadOrCreateHashKey(config.files.hashKey, diagnostics)
+    : randomBytes(32);
   const privacy = new PrivacySpanProcessor(exporting, { catalogue: config.catalogue, hashKey }, diagnostics);
   // `started` records go out as soon as they end, not when a batch fills.
   const processor: SpanProcessor = {
