@@ -51,7 +51,7 @@ export class Telemetry {
   readonly #diagnostics: Diagnostics;
   readonly #current = new AsyncLocalStorage<LiveCommand>();
   #pipeline: Promise<Pipeline | undefined> | undefined;
-  #fatalError: unknown;
+  #fatal: { readonly error: unknown } | undefined;
   #shutDown = false;
 
   constructor(given: TelemetryOptions) {
@@ -135,7 +135,7 @@ export class Telemetry {
         for (const open of [...pipeline.open]) open.finish({ signal, exitCode });
       },
       onFatal: (error) => {
-        this.#fatalError = error;
+        this.#fatal = { error };
       },
       flush: (deadlineAt) => pipeline.flush(deadlineAt),
       deadlineMs: this.#deadlineMs,
@@ -217,7 +217,7 @@ export class Telemetry {
           pipeline,
           deadlineMs: this.#deadlineMs,
           diagnostics: this.#diagnostics,
-          fatalError: () => this.#fatalError,
+          fatalError: () => this.#fatal,
         });
         return pipeline;
       })

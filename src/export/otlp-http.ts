@@ -80,7 +80,7 @@ export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: 
 }
 
 export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);

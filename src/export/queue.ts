@@ -185,7 +185,9 @@ export class ExportQueue {
       this.#requeue(batch);
       this.#failures++;
       const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** (this.#failures - 1));
-      this.#notBefore = Date.now() + Math.min(BACKOFF_MAX_MS, result.retryAfterMs ?? backoff);
+      // Retry-After can ask for longer than our backoff, never for less: a
+      // collector answering `503, Retry-After: 0` must not get a tight loop.
+      this.#notBefore = Date.now() + Math.min(BACKOFF_MAX_MS, Math.max(result.retryAfterMs ?? 0, backoff));
       this.#diagnostics.report(`export failed, will retry: ${result.error ?? 'unknown error'}`);
       if (!force) this.#schedule(this.#notBefore - Date.now());
       return;

@@ -47,6 +47,7 @@ export class LiveCommand {
     this.#open.delete(this);
     const exitCode = ending.exitCode ?? this.exitCode;
     const full: Ending = exitCode === undefined ? ending : { ...ending, exitCode };
+    // (Spreading keeps an `error: undefined` key, so `throw undefined` stays a failure.)
     const outcome = outcomeOf(full);
     this.span.setAttribute('optel.lifecycle', 'completed');
     this.span.setAttribute('optel.outcome', outcome);

@@ -2,7 +2,10 @@
 export type Outcome = 'success' | 'failure' | 'aborted';
 
 export interface Ending {
-  /** The error the command threw, or that ended the process. */
+  /**
+   * The error the command threw, or that ended the process. Its presence is
+   * what counts (`'error' in ending`): a command can `throw undefined`.
+   */
   readonly error?: unknown;
   /** The process exit code, when known. */
   readonly exitCode?: number;
@@ -16,7 +19,7 @@ export interface Ending {
  */
 export function outcomeOf(ending: Ending): Outcome {
   if (ending.signal !== undefined) return 'aborted';
-  if (ending.error !== undefined) return 'failure';
+  if ('error' in ending) return 'failure';
   if (ending.exitCode !== undefined && ending.exitCode !== 0) return 'failure';
   return 'success';
 }
@@ -27,7 +30,7 @@ export function outcomeOf(ending: Ending): Outcome {
  * leaves, never the message.
  */
 export function errorTypeOf(ending: Ending): string | undefined {
-  if (ending.error !== undefined) return errorClassName(ending.error);
+  if ('error' in ending) return errorClassName(ending.error);
   if (ending.exitCode !== undefined && ending.exitCode !== 0 && ending.signal === undefined) return String(ending.exitCode);
   return undefined;
 }

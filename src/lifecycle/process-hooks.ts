@@ -15,8 +15,8 @@ export interface ProcessHooksOptions {
   readonly pipeline: Pipeline;
   readonly deadlineMs: number;
   readonly diagnostics: Diagnostics;
-  /** The error about to end the process, if an uncaught one was seen. */
-  readonly fatalError: () => unknown;
+  /** The error about to end the process, boxed (it may be `undefined` itself), if an uncaught one was seen. */
+  readonly fatalError: () => { readonly error: unknown } | undefined;
 }
 
 export function installProcessHooks(options: ProcessHooksOptions): () => void {
@@ -37,9 +37,9 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
 
   const onExit = (code: number): void => {
     try {
-      const error = options.fatalError();
+      const fatal = options.fatalError();
       for (const command of [...pipeline.open]) {
-        command.finish(error === undefined ? { exitCode: code } : { exitCode: code, error });
+        command.finish(fatal === undefined ? { exitCode: code } : { exitCode: code, error: fatal.error });
       }
       pipeline.spoolUnsent();
     } catch (error) {

@@ -1,0 +1,99 @@
+import type { Context } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { Diagnostics } from '../../src/diagnostics.js';
+import type { AttributeCatalogue } from '../../src/options.js';
+import { keyedDigest } from '../../src/privacy/hash.js';
+import { PrivacySpanProcessor } from '../../src/privacy/processor.js';
+import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
+
+const KEY = Buffer.from('11'.repeat(32), 'hex');
+
+/** A processor that records what it is handed. */
+class Recorder implements SpanProcessor {
+  readonly started: Span[] = [];
+  readonly ended: ReadableSpan[] = [];
+  onStart(span: Span, _context: Context): void {
+    this.started.push(span);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.ended.push(span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function runOneSpan(processor: SpanProcessor): void {
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  const span = provider.getTracer('processor-test').startSpan('build', {
+    attributes: { 'cli.command': 'build', 'project.name': 'acme', 'user.email': 'jane@corp.example' },
+  });
+  span.end();
+}
+
+describe('PrivacySpanProcessor', () => {
+  it('hands the next processor a scrubbed copy of every ended span', () => {
+    const exporter = new InMemorySpanExporter();
+    const policy: PrivacyPolicy = { catalogue: { 'cli.command': 'clear', 'project.name': 'hash' }, hashKey: KEY };
+    runOneSpan(new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), policy));
+
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.attributes).toEqual({ 'cli.command': 'build', 'project.name': keyedDigest(KEY, 'acme') });
+  });
+
+  it('fails closed: when the hash key makes scrubbing throw, the span is dropped and the next processor never sees it', () => {
+    const recorder = new Recorder();
+    const diagnostics = new Diagnostics('test', false);
+    const broken: PrivacyPolicy = { catalogue: { 'project.name': 'hash' }, hashKey: undefined as unknown as Uint8Array };
+    const processor = new PrivacySpanProcessor(recorder, broken, diagnostics);
+    expect(() => runOneSpan(processor)).not.toThrow();
+
+    expect(recorder.ended).toHaveLength(0);
+    expect(processor.failed).toBe(1);
+    expect(diagnostics.list().map((d) => d.message).join('\n')).toMatch(/could not be scrubbed/);
+  });
+
+  it('fails closed: when the catalogue itself throws, the span is dropped and the next exporter gets nothing', () => {
+    const exporter = new InMemorySpanExporter();
+    const catalogue = new Proxy(
+      {},
+      {
+        getOwnPropertyDescriptor() {
+          throw new Error('catalogue unavailable');
+        },
+        get() {
+          throw new Error('catalogue unavailable');
+        },
+      },
+    ) as AttributeCatalogue;
+    const processor = new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), { catalogue, hashKey: KEY });
+    expect(() => runOneSpan(processor)).not.toThrow();
+
+    expect(exporter.getFinishedSpans()).toHaveLength(0);
+    expect(processor.failed).toBe(1);
+  });
+
+  it('a next processor that throws never reaches the app', () => {
+    const throwing: SpanProcessor = {
+      onStart: () => {
+        throw new Error('onStart broke');
+      },
+      onEnd: () => {
+        throw new Error('onEnd broke');
+      },
+      forceFlush: () => Promise.reject(new Error('flush broke')),
+      shutdown: () => Promise.reject(new Error('shutdown broke')),
+    };
+    const diagnostics = new Diagnostics('test', false);
+    const processor = new PrivacySpanProcessor(throwing, { catalogue: {}, hashKey: KEY }, diagnostics);
+    expect(() => runOneSpan(processor)).not.toThrow();
+    return Promise.all([processor.forceFlush(), processor.shutdown()]).then(() => {
+      expect(diagnostics.list().length).toBeGreaterThanOrEqual(4);
+    });
+  });
+});
