@@ -159,8 +159,8 @@ export class ExportQueue {
         this.#schedule(wait);
         return;
       }
-      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#requestTimeoutMs)]);
       if (force && this.#abort.signal.aborted) return;
+      const signal = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#requestTimeoutMs)]);
       const batch = this.#queue.splice(0, this.#maxBatchSize);
       this.#inFlight = batch;
       let result: SendResult;
