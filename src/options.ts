@@ -6,6 +6,12 @@ export type AttributeTreatment = 'clear' | 'hash';
 /** The catalogue: every attribute key that may leave the process. */
 export type AttributeCatalogue = Readonly<Record<string, AttributeTreatment>>;
 
+/** A declared key: its treatment, optionally with a description for the generated docs. */
+export type AttributeDeclaration = AttributeTreatment | { readonly treatment: AttributeTreatment; readonly description?: string };
+
+/** What an app passes as `attributes`. */
+export type AttributeDeclarations = Readonly<Record<string, AttributeDeclaration>>;
+
 export type ConsentMode = 'opt-out' | 'opt-in';
 
 export interface TelemetryOptions {
@@ -14,7 +20,7 @@ export interface TelemetryOptions {
   /** OTLP/HTTP base URL; spans are posted to `${endpoint}/v1/traces`. HTTPS unless loopback. */
   readonly endpoint: string;
   /** Declared attribute keys; anything else is dropped before export. */
-  readonly attributes?: AttributeCatalogue;
+  readonly attributes?: AttributeDeclarations;
   readonly consent?: {
     /** `opt-out` (default): on unless someone says no. `opt-in`: off until someone says yes. */
     readonly default?: ConsentMode;

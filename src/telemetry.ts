@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Attributes } from '@opentelemetry/api';
-import { envPrefix } from './app-name.js';
+import { dirName, envPrefix } from './app-name.js';
 import { Consent } from './consent/consent.js';
 import { takeDisableFlag } from './consent/flags.js';
 import type { UserFiles } from './consent/paths.js';
@@ -18,6 +18,11 @@ import { installRunGuards } from './lifecycle/run-guards.js';
 import type { AttributeCatalogue, TelemetryOptions } from './options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './options.js';
 import { validateCatalogue } from './privacy/catalogue.js';
+import type { DescribeFormat } from './transparency/describe.js';
+import { describeCatalogue } from './transparency/describe.js';
+import { splitDeclarations } from './transparency/declarations.js';
+import type { Output } from './transparency/telemetry-command.js';
+import { runTelemetryCommand } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './version.js';
 
 export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
@@ -42,8 +47,11 @@ export class Telemetry {
   readonly consent: Consent;
   readonly #app: { readonly name: string; readonly version?: string };
   readonly #endpoint: string;
+  /** The app's own endpoint, for the published document (not a user's override). */
+  readonly #declaredEndpoint: string;
   readonly #allowInsecure: boolean;
   readonly #catalogue: AttributeCatalogue;
+  readonly #descriptions: Readonly<Record<string, string>>;
   readonly #deadlineMs: number;
   readonly #files: UserFiles;
   readonly #env: Readonly<Record<string, string | undefined>>;
@@ -64,9 +72,12 @@ export class Telemetry {
     this.#prefix = envPrefix(name);
     this.#diagnostics = new Diagnostics(`${name} telemetry`, isTruthy(env[`${this.#prefix}_TELEMETRY_DEBUG`]));
     if (name === 'app') this.#diagnostics.warnOnce('createTelemetry needs app.name; telemetry is off');
-    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || String(options.endpoint ?? '');
+    this.#declaredEndpoint = String(options.endpoint ?? '');
+    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || this.#declaredEndpoint;
     this.#allowInsecure = options.allowInsecureEndpoint === true;
-    this.#catalogue = options.attributes ?? {};
+    const declared = splitDeclarations(options.attributes ?? {});
+    this.#catalogue = declared.catalogue;
+    this.#descriptions = declared.descriptions;
     for (const problem of validateCatalogue(this.#catalogue)) this.#diagnostics.warnOnce(problem);
     const deadline = options.exitDeadlineMs;
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
@@ -172,6 +183,50 @@ export class Telemetry {
     } catch (error) {
       this.#diagnostics.report('shutdown failed', error);
     }
+  }
+
+  /**
+   * Serves a host CLI's `telemetry` subcommand: `status [--json]`,
+   * `enable [--project]`, `disable [--project]`, `describe [--json]`. Prints
+   * to stdout/stderr (or the given outputs) and resolves with an exit code;
+   * never throws, never exits the process.
+   */
+  async cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
+    const stdout = outputs.stdout ?? process.stdout;
+    const stderr = outputs.stderr ?? process.stderr;
+    try {
+      return runTelemetryCommand(Array.isArray(args) ? args.map(String) : [], {
+        appName: this.#app.name,
+        consent: this.consent,
+        describe: (format) => this.describe({ format }),
+        files: { ...this.#files },
+        stdout,
+        stderr,
+      });
+    } catch (error) {
+      this.#diagnostics.report('telemetry command failed', error);
+      stderr.write(`${this.#app.name} telemetry: internal error; see the debug output\n`);
+      return 1;
+    }
+  }
+
+  /**
+   * The "what we collect" document, generated from the catalogue the privacy
+   * processor enforces: `markdown` (default) for a README, `json` for tools.
+   */
+  describe(options: { readonly format?: DescribeFormat } = {}): string {
+    return describeCatalogue(
+      {
+        app: this.#app,
+        endpoint: this.#declaredEndpoint,
+        catalogue: this.#catalogue,
+        descriptions: this.#descriptions,
+        envPrefix: this.#prefix,
+        hashing: 'HMAC-SHA256 with a random key created on this machine and never sent, truncated to 16 hex characters; deleting the key (`telemetry disable`) makes past digests unlinkable.',
+        userDirName: dirName(this.#app.name),
+      },
+      options.format === 'json' ? 'json' : 'markdown',
+    );
   }
 
   /** optel's own failures (collector unreachable, unwritable files, ...), newest last. */

@@ -19,6 +19,7 @@ import type { OpenCommands } from '../lifecycle/live-command.js';
 import type { AttributeCatalogue } from '../options.js';
 import { PrivacySpanProcessor } from '../privacy/processor.js';
 import { appendToAuditLog } from './audit-log.js';
+import { renderDebugPayload } from './debug-printer.js';
 import type { SendResult } from './otlp-http.js';
 import { postOtlp } from './otlp-http.js';
 import { ExportQueue } from './queue.js';
@@ -61,7 +62,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const post = async (body: Uint8Array, signal: AbortSignal): Promise<SendResult> => {
     if (!config.consentGiven()) return { ok: false, retryable: false, error: 'consent withdrawn; not sent' };
     if (config.debug) {
-      process.stderr.write(`${config.app.name} telemetry (debug, not sent): ${Buffer.from(body).toString('utf8')}\n`);
+      process.stderr.write(renderDebugPayload(config.app.name, config.tracesUrl, body));
       return { ok: true, retryable: false };
     }
     const result = await postOtlp(config.tracesUrl, body, userAgent, signal);
@@ -115,9 +116,12 @@ export function createPipeline(config: PipelineConfig): Pipeline {
 
   // Records a previous run could not send go out first, in the background.
   const replayAbort = new AbortController();
-  let replaying: Promise<unknown> = spool.replay(post, replayAbort.signal).catch((error: unknown) => {
-    diagnostics.report('replaying pending records failed', error);
-  });
+  // (Not in debug mode: that run must send nothing, and printing would consume them.)
+  let replaying: Promise<unknown> = config.debug
+    ? Promise.resolve()
+    : spool.replay(post, replayAbort.signal).catch((error: unknown) => {
+        diagnostics.report('replaying pending records failed', error);
+      });
 
   return {
     open,

@@ -1,0 +1,179 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeTraceRequest } from '../src/receiver/spans.js';
+import { createTelemetry } from '../src/index.js';
+import { CONTEXT_KEYS, LIFECYCLE_KEYS } from '../src/transparency/known-keys.js';
+import type { Receiver } from './support/collector.js';
+import { collector, completed, find } from './support/collector.js';
+import { cleanEnv, FIXTURES, runNode, tempDir } from './support/child.js';
+
+const APP = join(FIXTURES, 'app.mjs');
+
+function capture(): { write(text: string): boolean; text(): string } {
+  let text = '';
+  return {
+    write(chunk: string) {
+      text += chunk;
+      return true;
+    },
+    text: () => text,
+  };
+}
+
+function telemetryIn(dir: string, env: Record<string, string> = {}) {
+  return createTelemetry({
+    app: { name: 'acme', version: '1.2.0' },
+    endpoint: 'https://telemetry.acme.example',
+    attributes: { 'cli.command': { treatment: 'clear', description: 'the command | name' }, 'project.name': 'hash' },
+    configDir: dir,
+    env,
+  });
+}
+
+describe('the generated "what we collect" document', () => {
+  it('lists every declared key with how it leaves, optel keys and context keys', () => {
+    const markdown = telemetryIn(tempDir()).describe({ format: 'markdown' });
+    expect(markdown).toContain('| `cli.command` | as is, scrubbed | the command \\| name |');
+    expect(markdown).toContain('| `project.name` | keyed hash |');
+    for (const { key } of [...LIFECYCLE_KEYS, ...CONTEXT_KEYS]) expect(markdown).toContain(`\`${key}\``);
+    expect(markdown).toContain('ACME_TELEMETRY_DISABLED=1');
+    expect(markdown).toContain('https://telemetry.acme.example');
+  });
+
+  it('is valid JSON in json format, with the same catalogue', () => {
+    const doc = JSON.parse(telemetryIn(tempDir()).describe({ format: 'json' })) as { attributes: { key: string; sentAs: string }[] };
+    expect(doc.attributes).toEqual([
+      { key: 'cli.command', sentAs: 'clear', description: 'the command | name' },
+      { key: 'project.name', sentAs: 'hash' },
+    ]);
+  });
+
+  it("names no path of the author's machine, and not a user's endpoint override", () => {
+    const dir = tempDir();
+    const markdown = telemetryIn(dir, { ACME_TELEMETRY_ENDPOINT: 'http://127.0.0.1:9' }).describe();
+    expect(markdown).not.toContain(dir);
+    expect(markdown).not.toContain('127.0.0.1:9');
+  });
+
+  it('lists exactly the context keys a real run sends', async () => {
+    const receiver = await collector();
+    try {
+      await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, CI: undefined }) });
+      const spans = await receiver.waitFor(completed('fixture'));
+      const sent = Object.keys(find(spans, 'fixture', 'completed')[0]?.resource ?? {}).sort();
+      // optel.ci.vendor appears only in CI; the child runs with CI unset.
+      const documented = CONTEXT_KEYS.map((k) => k.key).filter((k) => k !== 'optel.ci.vendor').sort();
+      expect(sent).toEqual(documented);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('the telemetry subcommand, telemetry.cli(args)', () => {
+  it('status names who decided and the files used', async () => {
+    const dir = tempDir();
+    const stdout = capture();
+    const code = await telemetryIn(dir, { DO_NOT_TRACK: '1' }).cli(['status'], { stdout, stderr: capture() });
+    expect(code).toBe(0);
+    expect(stdout.text()).toContain('Telemetry is disabled.');
+    expect(stdout.text()).toContain('Decided by: env DO_NOT_TRACK=1');
+    expect(stdout.text()).toContain(join(dir, 'telemetry.json'));
+  });
+
+  it('status --json is machine-readable', async () => {
+    const stdout = capture();
+    expect(await telemetryIn(tempDir()).cli(['status', '--json'], { stdout, stderr: capture() })).toBe(0);
+    const status = JSON.parse(stdout.text()) as { enabled: boolean; decidedBy: string; files: Record<string, string> };
+    expect(status.enabled).toBe(true);
+    expect(status.decidedBy).toMatch(/default/);
+    expect(Object.keys(status.files)).toContain('consent');
+  });
+
+  it('disable stores the answer and deletes the local key; enable turns it back on', async () => {
+    const dir = tempDir();
+    const telemetry = telemetryIn(dir);
+    const out = capture();
+    expect(await telemetry.cli(['disable'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'telemetry.json'), 'utf8'))).toMatchObject({ enabled: false });
+    expect(telemetry.consent.status().enabled).toBe(false);
+    expect(await telemetry.cli(['enable'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(telemetry.consent.status().enabled).toBe(true);
+    expect(out.text()).toContain('Telemetry disabled');
+    expect(out.text()).toContain('Telemetry enabled');
+  });
+
+  it('enable says plainly when another source still says no', async () => {
+    const out = capture();
+    expect(await telemetryIn(tempDir(), { DO_NOT_TRACK: '1' }).cli(['enable'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(out.text()).toContain('It stays off for now: env DO_NOT_TRACK=1 says no');
+  });
+
+  it('describe prints the document', async () => {
+    const out = capture();
+    expect(await telemetryIn(tempDir()).cli(['describe'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(out.text()).toContain('## What acme collects');
+    const json = capture();
+    expect(await telemetryIn(tempDir()).cli(['describe', '--json'], { stdout: json, stderr: capture() })).toBe(0);
+    expect(JSON.parse(json.text())).toHaveProperty('attributes');
+  });
+
+  for (const args of [['bogus'], ['status', '--yaml'], ['enable', '--everywhere'], ['describe', '--json', '--markdown']]) {
+    it(`rejects ${JSON.stringify(args)} with a clear message and exit code 2, changing nothing`, async () => {
+      const dir = tempDir();
+      const out = capture();
+      const err = capture();
+      expect(await telemetryIn(dir).cli(args, { stdout: out, stderr: err })).toBe(2);
+      expect(err.text()).toMatch(/^acme telemetry: .+\nRun 'acme telemetry help' for usage\.\n$/);
+      expect(out.text()).toBe('');
+      expect(existsSync(join(dir, 'telemetry.json'))).toBe(false);
+    });
+  }
+
+  it('help prints usage and succeeds', async () => {
+    const out = capture();
+    expect(await telemetryIn(tempDir()).cli(['help'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(out.text()).toContain('Usage: acme telemetry <command>');
+  });
+
+  it('with no arguments shows the status', async () => {
+    const out = capture();
+    expect(await telemetryIn(tempDir()).cli([], { stdout: out, stderr: capture() })).toBe(0);
+    expect(out.text()).toContain('Telemetry is enabled.');
+  });
+});
+
+describe('seeing what is sent', () => {
+  let receiver: Receiver;
+  beforeEach(async () => {
+    receiver = await collector();
+  });
+  afterEach(async () => {
+    await receiver.close();
+  });
+
+  it('debug mode prints every record that would be sent, and sends nothing', async () => {
+    const result = await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_DEBUG: '1' }) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('app output\n');
+    expect(result.stderr).toContain('(debug mode: nothing is sent)');
+    expect(result.stderr).toContain('build  [completed]');
+    expect(result.stderr).toContain('cli.command = "build"');
+    expect(result.stderr).toMatch(/project\.name = "[0-9a-f]{16}"/);
+    expect(result.stderr).not.toContain('drop me');
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it('the audit log holds exactly what the collector received', async () => {
+    const log = join(tempDir(), 'sent.log');
+    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_LOG: log }) });
+    await receiver.waitFor(completed('fixture'));
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines.length).toBe(receiver.requests.length);
+    const logged = lines.flatMap((line) => normalizeTraceRequest(JSON.parse(line)));
+    const key = (s: { spanId: string; name: string; attributes: Record<string, unknown> }) => JSON.stringify([s.spanId, s.name, s.attributes]);
+    expect(logged.map(key).sort()).toEqual(receiver.spans.map(key).sort());
+    expect(readFileSync(log, 'utf8')).toBe(receiver.requests.map((r) => `${r.body.toString('utf8')}\n`).join(''));
+  });
+});
