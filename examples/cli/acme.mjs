@@ -6,7 +6,7 @@
 //   node examples/cli/acme.mjs build --target web
 //   node examples/cli/acme.mjs deploy            (fails)
 //   node examples/cli/acme.mjs watch --seconds 5 (long-running; Ctrl-C is reported as aborted)
-//   node examples/cli/acme.mjs telemetry status|enable|disable
+//   node examples/cli/acme.mjs telemetry status|enable|disable|describe
 //   node examples/cli/acme.mjs --disable-telemetry build
 import { Command } from 'commander';
 import { createTelemetry } from 'optel';
@@ -22,9 +22,9 @@ const telemetry = createTelemetry({
   endpoint: 'https://telemetry.acme.example',
   // The catalogue: the only attribute keys that may leave this process.
   attributes: {
-    'cli.command': 'clear',
-    'build.target': 'clear',
-    'project.name': 'hash',
+    'cli.command': { treatment: 'clear', description: 'which command ran (greet, build, deploy, watch)' },
+    'build.target': { treatment: 'clear', description: 'what `build` builds for (node, web)' },
+    'project.name': { treatment: 'hash', description: "the project directory's name, to count distinct projects" },
   },
   consent: { default: 'opt-out' },
   argv,
@@ -89,33 +89,17 @@ program
     }),
   );
 
-const telemetryCommand = program.command('telemetry').description('show or change telemetry settings');
-telemetryCommand
-  .command('status')
-  .description('is telemetry on, and who decided')
-  .action(() => {
-    const status = telemetry.consent.status();
-    console.log(`Telemetry is ${status.enabled ? 'enabled' : 'disabled'} (decided by ${status.decidedBy}).`);
-    console.log(`Settings file: ${telemetry.files.consent}`);
+// `acme telemetry status|enable|disable|describe`: optel serves the whole
+// subcommand; commander only passes the arguments through.
+program
+  .command('telemetry')
+  .description('show or change telemetry settings (status, enable, disable, describe)')
+  .argument('[args...]', 'status [--json] | enable [--project] | disable [--project] | describe [--json]')
+  .allowUnknownOption()
+  .helpOption(false)
+  .action(async (args) => {
+    process.exitCode = await telemetry.cli(args);
   });
-telemetryCommand
-  .command('enable')
-  .description('turn telemetry on')
-  .action(() => report(telemetry.consent.set(true), 'enabled'));
-telemetryCommand
-  .command('disable')
-  .description('turn telemetry off and delete its local ids')
-  .action(() => report(telemetry.consent.set(false), 'disabled'));
-
-function report(result, word) {
-  if (!result.ok) {
-    console.error(`Could not save the setting: ${result.error}`);
-    return 1;
-  }
-  console.log(`Telemetry ${word} (saved in ${result.path}).`);
-  for (const path of result.deleted ?? []) console.log(`Deleted ${path}`);
-  return 0;
-}
 
 // The whole invocation is the top-level command: its outcome and exit code
 // are reported, signals end it as aborted, and everything is flushed within
@@ -123,7 +107,7 @@ function report(result, word) {
 await telemetry.run(async () => {
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error?.code === 'commander.helpDisplayed' || error?.code === 'commander.version') return 0;
     if (typeof error?.exitCode === 'number' && error.code?.startsWith('commander.')) return error.exitCode;
