@@ -14,6 +14,14 @@ export type AttributeDeclarations = Readonly<Record<string, AttributeDeclaration
 
 export type ConsentMode = 'opt-out' | 'opt-in';
 
+/**
+ * How `hash` keys are digested. `hmac-sha256` (the default) is keyed with a
+ * per-install random key; `sha256` and `md5` are unkeyed, for compatibility
+ * with digests other tools already send, and can be reversed by hashing a
+ * dictionary of likely values.
+ */
+export type HashAlgorithm = 'hmac-sha256' | 'sha256' | 'md5';
+
 export interface TelemetryOptions {
   /** Becomes `service.name` / `service.version`; the name also names env vars and files. */
   readonly app: { readonly name: string; readonly version?: string };
@@ -21,11 +29,38 @@ export interface TelemetryOptions {
   readonly endpoint: string;
   /** Declared attribute keys; anything else is dropped before export. */
   readonly attributes?: AttributeDeclarations;
+  /** How `hash` keys leave. Default `{ algorithm: 'hmac-sha256' }`. */
+  readonly hash?: { readonly algorithm?: HashAlgorithm };
   readonly consent?: {
     /** `opt-out` (default): on unless someone says no. `opt-in`: off until someone says yes. */
     readonly default?: ConsentMode;
-    /** The app's own say, e.g. from its config file. `false` is a "no" nothing overrides. */
+    /**
+     * The app's own say, e.g. from a setting the user chose. `false` is a "no"
+     * nothing overrides; `true` counts as the user's informed yes (no
+     * first-run notice), so pass it only for a yes the user gave.
+     */
     readonly enabled?: boolean;
+    /**
+     * Bump it when what the app collects changes: the first-run notice is
+     * shown again (and that run sends nothing), and `ask()` asks again.
+     * Default `1`.
+     */
+    readonly version?: string | number;
+    /** In CI: `'off'` (default; nobody there saw a notice) or `'on'` (the usual sources decide). Never prompts in CI. */
+    readonly ci?: 'on' | 'off';
+    /** Where the app documents what it collects; shown in the notice and the prompt. */
+    readonly docs?: string;
+    /** The app's command that turns telemetry off (e.g. `acme telemetry disable`), shown in the notice. */
+    readonly disableCommand?: string;
+  };
+  /** Identifiers sent with every record (the resource); see the README's Identity section. */
+  readonly identity?: {
+    /** An id the user chose to give (e.g. from the app's settings); `<APP>_TELEMETRY_USER_ID` wins. Sent as `optel.user.id`. */
+    readonly userId?: string;
+    /** Send a random per-install id as `optel.install.id`. Default true. */
+    readonly installId?: boolean;
+    /** Send a keyed hash of the git remote (or the project file's `projectId`) as `optel.project.id`. Default true. */
+    readonly projectId?: boolean;
   };
   /**
    * The process arguments to look for `--disable-telemetry` in. The flag is

@@ -1,10 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Attributes } from '@opentelemetry/api';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { dirName, envPrefix } from './app-name.js';
 import { Consent } from './consent/consent.js';
 import { takeDisableFlag } from './consent/flags.js';
+import { versionString } from './consent/json-file.js';
 import type { UserFiles } from './consent/paths.js';
-import { userConfigDir, userFiles } from './consent/paths.js';
+import { projectFileName, userConfigDir, userFiles } from './consent/paths.js';
+import { DEFAULT_CONSENT_VERSION } from './consent/resolve.js';
+import { ConsentSampler } from './consent/sampler.js';
+import { loadOrCreateHashKey } from './context/hash-key.js';
+import { localPaths } from './context/local-paths.js';
+import { volunteeredUserId } from './context/user-id.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
 import { isTruthy } from './env-flag.js';
@@ -15,9 +22,14 @@ import type { LiveCommand } from './lifecycle/live-command.js';
 import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
 import { installProcessHooks } from './lifecycle/process-hooks.js';
 import { installRunGuards } from './lifecycle/run-guards.js';
-import type { AttributeCatalogue, TelemetryOptions } from './options.js';
+import { nodeCrypto } from './node-crypto.js';
+import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './options.js';
 import { validateCatalogue } from './privacy/catalogue.js';
+import { fingerprintOf } from './privacy/fingerprint.js';
+import { DEFAULT_HASH_ALGORITHM, describeHashing, isHashAlgorithm } from './privacy/hash.js';
+import { PrivacySpanProcessor } from './privacy/processor.js';
+import type { PrivacyPolicy } from './privacy/scrub-span.js';
 import type { DescribeFormat } from './transparency/describe.js';
 import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
@@ -51,6 +63,11 @@ export class Telemetry {
   readonly #declaredEndpoint: string;
   readonly #allowInsecure: boolean;
   readonly #catalogue: AttributeCatalogue;
+  readonly #hashAlgorithm: HashAlgorithm;
+  /** The stored per-install key, read (or created) on first use with telemetry on. */
+  #hashKey: Uint8Array | undefined;
+  /** What `spanProcessor()` scrubs with, built at the first span end with telemetry on. */
+  #privacy: PrivacyPolicy | undefined;
   readonly #descriptions: Readonly<Record<string, string>>;
   readonly #deadlineMs: number;
   readonly #files: UserFiles;
@@ -58,6 +75,7 @@ export class Telemetry {
   readonly #prefix: string;
   readonly #diagnostics: Diagnostics;
   readonly #current = new AsyncLocalStorage<LiveCommand>();
+  readonly #identity: { readonly installId: boolean; readonly projectId: boolean; readonly userId: string | undefined };
   #pipeline: Promise<Pipeline | undefined> | undefined;
   #fatal: { readonly error: unknown } | undefined;
   #shutDown = false;
@@ -79,25 +97,95 @@ export class Telemetry {
     this.#catalogue = declared.catalogue;
     this.#descriptions = declared.descriptions;
     for (const problem of validateCatalogue(this.#catalogue)) this.#diagnostics.warnOnce(problem);
+    const algorithm: unknown = options.hash?.algorithm;
+    if (algorithm !== undefined && !isHashAlgorithm(algorithm)) {
+      this.#diagnostics.warnOnce(`hash.algorithm "${String(algorithm)}" is not hmac-sha256, sha256 or md5; using hmac-sha256`);
+    }
+    this.#hashAlgorithm = isHashAlgorithm(algorithm) ? algorithm : DEFAULT_HASH_ALGORITHM;
     const deadline = options.exitDeadlineMs;
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
     this.#files = userFiles(options.configDir ?? userConfigDir(name, env));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
+    const consent = options.consent ?? {};
+    const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
+    this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
     this.consent = new Consent(
       {
-        mode: options.consent?.default === 'opt-in' ? 'opt-in' : 'opt-out',
+        mode: consent.default === 'opt-in' ? 'opt-in' : 'opt-out',
         envPrefix: this.#prefix,
         env,
-        codeEnabled: name === 'app' ? false : options.consent?.enabled,
+        codeEnabled: name === 'app' ? false : typeof consent.enabled === 'boolean' ? consent.enabled : undefined,
         flagDisabled,
-        userFilePath: this.#files.consent,
+        ciPolicy: consent.ci === 'on' ? 'on' : 'off',
+        version: versionString(consent.version) ?? DEFAULT_CONSENT_VERSION,
+        files: this.#files,
+        projectFileName: projectFileName(name),
+        userId,
+        notice: {
+          appName: name,
+          envPrefix: this.#prefix,
+          keys: Object.entries(this.#catalogue).map(([key, treatment]) => ({ key, hashed: treatment === 'hash' })),
+          installId: this.#identity.installId,
+          flag: Array.isArray(options.argv),
+          ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
+          ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
+        },
       },
-      this.#files,
       this.#diagnostics,
     );
     this.consent.onChange((status) => {
       if (!status.enabled) void this.#pipeline?.then((pipeline) => pipeline?.discard());
     });
+    // A "no" deletes the key file; forget the key here too, so a later "yes" starts afresh.
+    this.consent.onChange((status) => {
+      if (status.enabled) return;
+      this.#hashKey = undefined;
+      this.#privacy = undefined;
+    });
+  }
+
+  /**
+   * A sampler for an app's own OpenTelemetry SDK: `NOT_RECORD` while consent
+   * is off, otherwise `delegate`'s decision (default: record and sample).
+   * Creating it is where telemetry starts for such an app, so the first-run
+   * notice is shown here when it is due.
+   */
+  sampler(delegate?: Sampler): ConsentSampler {
+    this.consent.showNoticeIfDue();
+    return new ConsentSampler(this.consent, delegate);
+  }
+
+  /**
+   * A span processor for an app's own OpenTelemetry SDK that hands `next` a
+   * scrubbed copy of every ended span, by this app's catalogue: undeclared
+   * keys dropped, `hash` keys digested with this install's key, clear values
+   * scrubbed, the resource reduced to non-identifying keys (with this app's
+   * service name and version). While telemetry is off, spans are withheld
+   * and no file is read or written; the key is loaded at the first span end
+   * with telemetry on.
+   */
+  spanProcessor(next: SpanProcessor): PrivacySpanProcessor {
+    // Where telemetry starts for an app with its own SDK, as sampler() is.
+    this.consent.showNoticeIfDue();
+    return new PrivacySpanProcessor(next, () => this.#privacyPolicy(), this.#diagnostics);
+  }
+
+  /**
+   * A keyed digest (16 hex characters) of a canonicalized value, typically a
+   * configuration: object keys sorted, arrays in order. Report it as a
+   * `clear` attribute to see that a configuration changed without sending
+   * it. Uses this install's key (HMAC-SHA256, whatever `hash.algorithm`
+   * says), so equal values give equal digests on this machine only. While
+   * telemetry is off it returns undefined and touches no file.
+   */
+  fingerprint(value: unknown): string | undefined {
+    try {
+      if (!this.consent.isEnabled()) return undefined;
+      return fingerprintOf(this.#storedHashKey(), value);
+    } catch (error) {
+      this.#diagnostics.report('could not fingerprint a value', error);
+      return undefined;
+    }
   }
 
   /** The files optel may use for this app (user scope). */
@@ -116,6 +204,7 @@ export class Telemetry {
     const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn;
     const attributes = typeof attributesOrFn === 'function' ? {} : (attributesOrFn ?? {});
     if (typeof fn !== 'function') throw new TypeError('telemetry.command(name, [attributes], fn): fn must be a function');
+    if (!this.#shutDown) this.consent.showNoticeIfDue();
     const command = await this.#start(String(name), attributes);
     if (!command) return fn(NOOP_HANDLE);
     try {
@@ -137,9 +226,15 @@ export class Telemetry {
   async run<T>(main: CommandFn<T>, options: RunOptions = {}): Promise<T> {
     const pipeline = await this.#loadPipeline();
     if (!pipeline) {
-      const result = await main(NOOP_HANDLE);
-      if (typeof result === 'number') process.exitCode = result;
-      return result;
+      try {
+        const result = await main(NOOP_HANDLE);
+        if (typeof result === 'number') process.exitCode = result;
+        return result;
+      } finally {
+        // A run without commands (e.g. `telemetry status`) gets the first-run
+        // notice after its own output; a run that stored an answer gets none.
+        this.consent.showNoticeIfDue();
+      }
     }
     const guards = installRunGuards({
       abortAll: (signal, exitCode) => {
@@ -175,6 +270,7 @@ export class Telemetry {
   async shutdown(): Promise<void> {
     if (this.#shutDown) return;
     this.#shutDown = true;
+    this.consent.showNoticeIfDue();
     const pipeline = await this.#pipeline;
     if (!pipeline) return;
     try {
@@ -222,7 +318,7 @@ export class Telemetry {
         catalogue: this.#catalogue,
         descriptions: this.#descriptions,
         envPrefix: this.#prefix,
-        hashing: 'HMAC-SHA256 with a random key created on this machine and never sent, truncated to 16 hex characters; deleting the key (`telemetry disable`) makes past digests unlinkable.',
+        hashing: describeHashing(this.#hashAlgorithm),
         userDirName: dirName(this.#app.name),
       },
       options.format === 'json' ? 'json' : 'markdown',
@@ -245,6 +341,30 @@ export class Telemetry {
     }
   }
 
+  #privacyPolicy(): PrivacyPolicy | undefined {
+    if (!this.consent.isEnabled()) return undefined;
+    if (!this.#privacy) {
+      const storedKey = this.#hashAlgorithm === 'hmac-sha256' && Object.values(this.#catalogue).includes('hash');
+      this.#privacy = {
+        catalogue: this.#catalogue,
+        hashAlgorithm: this.#hashAlgorithm,
+        hashKey: storedKey ? this.#storedHashKey() : nodeCrypto().randomBytes(32),
+        paths: localPaths(),
+        // A user's OTEL_SERVICE_NAME is for their own telemetry, not this app's.
+        resourceOverrides: {
+          'service.name': this.#app.name,
+          ...(this.#app.version === undefined ? {} : { 'service.version': this.#app.version }),
+        },
+      };
+    }
+    return this.#privacy;
+  }
+
+  #storedHashKey(): Uint8Array {
+    this.#hashKey ??= loadOrCreateHashKey(this.#files.hashKey, this.#diagnostics);
+    return this.#hashKey;
+  }
+
   #loadPipeline(): Promise<Pipeline | undefined> {
     if (this.#pipeline) return this.#pipeline;
     if (this.#shutDown || !this.consent.isEnabled()) return Promise.resolve(undefined);
@@ -262,9 +382,11 @@ export class Telemetry {
           sdkVersion: OPTEL_VERSION,
           tracesUrl: endpoint.tracesUrl,
           catalogue: this.#catalogue,
+          hashAlgorithm: this.#hashAlgorithm,
           files: this.#files,
           diagnostics: this.#diagnostics,
           consentGiven: () => this.consent.isEnabled(),
+          identity: { ...this.#identity, project: () => this.consent.project() },
           debug: isTruthy(this.#env[`${this.#prefix}_TELEMETRY_DEBUG`]),
           auditLogPath: auditLog === undefined || auditLog === '' ? undefined : auditLog,
         });

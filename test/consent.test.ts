@@ -3,117 +3,44 @@
  * "no" turns telemetry off completely (no connection, no files, the SDK not
  * loaded) without changing what the app prints or how it exits; status()
  * names the source that decided; broken consent files never crash the app and
- * never turn telemetry on.
+ * never turn telemetry on. The sources: the app's own option, the flag, the
+ * env switches, CI, the user file (the project file, the first-run notice,
+ * ask(), revocation and identity have files of their own).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
-import type { ChildResult } from './support/child.js';
-import { FIXTURES, cleanEnv, runNode, tempDir } from './support/child.js';
-import { netWatch } from './support/net-watch.js';
-import { completedRecords, hasStartedAndCompleted } from './support/records.js';
+import { FIXTURES, consentedEnv, runNode } from './support/child.js';
+import {
+  appEnv,
+  configDirOf,
+  consentFileOf,
+  expectOkRunSends,
+  expectOkRunSendsNothing,
+  listTree,
+  MODES_ENFORCED,
+  MODES_SKIP_REASON,
+  receiversForEachTest,
+  runApp,
+  statusOf,
+} from './support/fixture-app.js';
+import { hasStartedAndCompleted } from './support/records.js';
 
-const APP = join(FIXTURES, 'app.mjs');
 const OFF_CJS = join(FIXTURES, 'off.cjs');
-
-const receivers: Receiver[] = [];
+const receiver = receiversForEachTest();
 const restoreModes: (() => void)[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const restore of restoreModes.splice(0)) restore();
-  await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
-async function receiver(): Promise<Receiver> {
-  const r = await startReceiver({ port: 0 });
-  receivers.push(r);
-  return r;
+/** appEnv() for a user who already said yes (consent.set(true)), so runs send from the first one. */
+function consentedAppEnv(collector: Receiver, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return consentedEnv({ FIXTURE_ENDPOINT: collector.url, ...extra });
 }
-
-/** A private environment whose config dir is known, pointing the fixture at `collector`. */
-function appEnv(collector: Receiver, extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return cleanEnv({ FIXTURE_ENDPOINT: collector.url, ...extra });
-}
-
-function configDirOf(env: Record<string, string>): string {
-  const xdg = env['XDG_CONFIG_HOME'];
-  if (xdg === undefined) throw new Error('cleanEnv() always sets XDG_CONFIG_HOME');
-  return join(xdg, 'fixture');
-}
-
-function consentFileOf(env: Record<string, string>): string {
-  return join(configDirOf(env), 'telemetry.json');
-}
-
-async function runApp(args: readonly string[], env: Record<string, string>): Promise<ChildResult> {
-  return runNode([APP, ...args], { env });
-}
-
-interface Status {
-  readonly enabled: boolean;
-  readonly decidedBy: string;
-  readonly mode: string;
-}
-
-async function statusOf(env: Record<string, string>, args: readonly string[] = []): Promise<Status> {
-  const result = await runApp(['status', ...args], env);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as Status;
-}
-
-/**
- * Runs the 'ok' scenario and checks it behaved exactly as without telemetry
- * and touched no network.
- */
-async function expectOkRunSendsNothing(env: Record<string, string>, collector: Receiver, extraArgs: readonly string[] = []): Promise<ChildResult> {
-  const watch = netWatch();
-  const result = await runNode([...watch.nodeArgs, APP, 'ok', ...extraArgs], { env: { ...env, ...watch.env } });
-  expect(result.stdout).toBe('app output\n');
-  expect(result.code).toBe(0);
-  expect(result.signal).toBeNull();
-  expect(watch.attempts()).toEqual([]);
-  expect(collector.requests).toHaveLength(0);
-  return result;
-}
-
-async function expectOkRunSends(env: Record<string, string>, collector: Receiver): Promise<void> {
-  const result = await runApp(['ok'], env);
-  expect(result.stdout).toBe('app output\n');
-  expect(result.code).toBe(0);
-  const spans = await collector.waitFor(hasStartedAndCompleted('fixture'));
-  expect(completedRecords(spans, 'build')).toHaveLength(1);
-}
-
-/** Every file and directory under `dir`, relative; [] when `dir` does not exist. */
-function listTree(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
-}
-
-/**
- * True when file modes are enforced for this process. As root (common in
- * containers and CI) chmod restricts nothing, so tests relying on it skip.
- */
-function fileModesAreEnforced(): boolean {
-  const dir = tempDir('optel-modes-');
-  const locked = join(dir, 'locked');
-  mkdirSync(locked);
-  chmodSync(locked, 0o555);
-  try {
-    writeFileSync(join(locked, 'probe'), 'x');
-    return false;
-  } catch {
-    return true;
-  } finally {
-    chmodSync(locked, 0o755);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-const MODES_ENFORCED = fileModesAreEnforced();
-const MODES_SKIP_REASON = 'file modes are not enforced for this user (running as root?), so chmod cannot make a file unreadable';
 
 describe('each "no" turns telemetry off without changing the app', () => {
+  // Each case starts from a user who said yes, so the "no" is what turns it off.
   const noCases: { readonly name: string; readonly env: Record<string, string>; readonly args?: readonly string[]; readonly decidedBy: string }[] = [
     { name: 'DO_NOT_TRACK=1', env: { DO_NOT_TRACK: '1' }, decidedBy: 'DO_NOT_TRACK' },
     { name: 'DO_NOT_TRACK=yes', env: { DO_NOT_TRACK: 'yes' }, decidedBy: 'DO_NOT_TRACK' },
@@ -121,19 +48,33 @@ describe('each "no" turns telemetry off without changing the app', () => {
     { name: 'FIXTURE_TELEMETRY_DISABLED=true', env: { FIXTURE_TELEMETRY_DISABLED: 'true' }, decidedBy: 'FIXTURE_TELEMETRY_DISABLED' },
     { name: 'OTEL_SDK_DISABLED=true', env: { OTEL_SDK_DISABLED: 'true' }, decidedBy: 'OTEL_SDK_DISABLED' },
     { name: 'the --disable-telemetry flag', env: {}, args: ['--disable-telemetry'], decidedBy: '--disable-telemetry' },
+    { name: "the app's own consent.enabled: false", env: { FIXTURE_CODE_ENABLED: 'false' }, decidedBy: 'consent.enabled' },
+    { name: 'CI (GitHub Actions), with the default consent.ci', env: { GITHUB_ACTIONS: 'true', CI: 'true' }, decidedBy: 'CI (GitHub Actions)' },
+    { name: "CI, with consent.ci: 'off'", env: { CI: 'true', FIXTURE_CI: 'off' }, decidedBy: 'CI' },
+    { name: 'a CI service known only by its own variable (Azure Pipelines: TF_BUILD, no CI)', env: { TF_BUILD: 'True' }, decidedBy: 'CI (Azure Pipelines)' },
   ];
 
   for (const no of noCases) {
-    it(`${no.name}: no connection, no request, same output and exit code`, async () => {
+    it(`${no.name}: no connection, no request, no new file, same output and exit code`, async () => {
+      const collector = await receiver();
+      const env = consentedAppEnv(collector, no.env);
+      const before = listTree(configDirOf(env));
+      const result = await expectOkRunSendsNothing(env, collector, no.args ?? []);
+      expect(result.stderr).toBe('');
+      expect(listTree(configDirOf(env))).toEqual(before);
+    });
+
+    it(`${no.name}, on a fresh install: no connection, no file at all, no notice`, async () => {
       const collector = await receiver();
       const env = appEnv(collector, no.env);
-      await expectOkRunSendsNothing(env, collector, no.args ?? []);
-      expect(listTree(configDirOf(env))).toEqual([]);
+      const result = await expectOkRunSendsNothing(env, collector, no.args ?? []);
+      expect(result.stderr).toBe('');
+      expect(listTree(env['HOME'] ?? '')).toEqual([]);
     });
 
     it(`${no.name}: status() says off and names it as the deciding source`, async () => {
       const collector = await receiver();
-      const env = appEnv(collector, no.env);
+      const env = consentedAppEnv(collector, no.env);
       const status = await statusOf(env, no.args ?? []);
       expect(status.enabled).toBe(false);
       expect(status.decidedBy).toContain(no.decidedBy);
@@ -148,7 +89,8 @@ describe('each "no" turns telemetry off without changing the app', () => {
     expect(JSON.parse(set.stdout)).toMatchObject({ ok: true, scope: 'user', path: consentFileOf(env) });
     expect(JSON.parse(readFileSync(consentFileOf(env), 'utf8'))).toMatchObject({ enabled: false });
 
-    await expectOkRunSendsNothing(env, collector);
+    const result = await expectOkRunSendsNothing(env, collector);
+    expect(result.stderr).toBe('');
     const status = await statusOf(env);
     expect(status.enabled).toBe(false);
     expect(status.decidedBy).toContain(consentFileOf(env));
@@ -161,6 +103,14 @@ describe('each "no" turns telemetry off without changing the app', () => {
     const noEnv = { ...env, DO_NOT_TRACK: '1' };
     await expectOkRunSendsNothing(noEnv, collector);
     expect((await statusOf(noEnv)).decidedBy).toContain('DO_NOT_TRACK');
+  });
+
+  it("the user file saying no wins over the app's own consent.enabled: true", async () => {
+    const collector = await receiver();
+    const env = appEnv(collector, { FIXTURE_CODE_ENABLED: 'true' });
+    expect((await runApp(['set-false'], env)).code).toBe(0);
+    await expectOkRunSendsNothing(env, collector);
+    expect((await statusOf(env)).decidedBy).toContain(consentFileOf(env));
   });
 
   it('the --disable-telemetry flag is removed from the arguments the app sees', async () => {
@@ -176,13 +126,31 @@ describe('each "no" turns telemetry off without changing the app', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(['argv', '--', '--disable-telemetry']);
   });
+
+  it('status() lists every source it consulted, each with what it said', async () => {
+    const collector = await receiver();
+    const env = consentedAppEnv(collector, { DO_NOT_TRACK: '1' });
+    const status = await statusOf(env, ['--disable-telemetry']);
+    const said = Object.fromEntries(status.sources.map((s) => [s.source.split(' ').slice(0, 2).join(' '), s.value ?? null]));
+    expect(said).toMatchObject({
+      'code option': null,
+      'flag --disable-telemetry': false,
+      'env DO_NOT_TRACK=1': false,
+      'env FIXTURE_TELEMETRY_DISABLED': null,
+      'env OTEL_SDK_DISABLED': null,
+      'CI: not': null,
+      'project file': null,
+      'user file': true,
+    });
+    expect(status.decidedBy).toBe('flag --disable-telemetry');
+  });
 });
 
 describe('values that are not a "no"', () => {
   for (const value of ['0', 'false', '']) {
     it(`DO_NOT_TRACK=${JSON.stringify(value)} leaves telemetry on`, async () => {
       const collector = await receiver();
-      const env = appEnv(collector, { DO_NOT_TRACK: value });
+      const env = consentedAppEnv(collector, { DO_NOT_TRACK: value });
       expect((await statusOf(env)).enabled).toBe(true);
       await expectOkRunSends(env, collector);
     });
@@ -190,17 +158,53 @@ describe('values that are not a "no"', () => {
 
   it('FIXTURE_TELEMETRY_DISABLED=0 leaves telemetry on', async () => {
     const collector = await receiver();
-    const env = appEnv(collector, { FIXTURE_TELEMETRY_DISABLED: '0' });
+    const env = consentedAppEnv(collector, { FIXTURE_TELEMETRY_DISABLED: '0' });
     await expectOkRunSends(env, collector);
   });
 
-  it('with no answer anywhere in opt-out mode, telemetry is on and the default is named as the decider', async () => {
+  it("CI=false is not CI, whatever the app's CI choice", async () => {
     const collector = await receiver();
-    const env = appEnv(collector);
-    const status = await statusOf(env);
-    expect(status).toMatchObject({ enabled: true, mode: 'opt-out' });
-    expect(status.decidedBy).toMatch(/default/);
+    const env = consentedAppEnv(collector, { CI: 'false' });
+    expect((await statusOf(env)).ci.detected).toBe(false);
     await expectOkRunSends(env, collector);
+  });
+});
+
+describe('CI', () => {
+  it("with consent.ci: 'on', the first run in CI sends, with no notice and no notice file, and the context says which CI", async () => {
+    const collector = await receiver();
+    const env = appEnv(collector, { GITHUB_ACTIONS: 'true', CI: 'true', FIXTURE_CI: 'on' });
+    const status = await statusOf(env);
+    expect(status).toMatchObject({ enabled: true, notice: 'not-needed', ci: { detected: true, vendor: 'GitHub Actions', policy: 'on' } });
+    expect(status.decidedBy).toMatch(/default/);
+    const result = await expectOkRunSends(env, collector);
+    expect(result.stderr).toBe('');
+    expect(existsSync(join(configDirOf(env), 'telemetry-notice.json'))).toBe(false);
+    const [completed] = (await collector.waitFor(hasStartedAndCompleted('fixture'))).filter((s) => s.name === 'fixture');
+    expect(completed?.resource).toMatchObject({ 'optel.ci': true, 'optel.ci.vendor': 'GitHub Actions' });
+  });
+
+  it("with consent.ci: 'on', any other \"no\" still wins in CI", async () => {
+    const collector = await receiver();
+    const env = appEnv(collector, { CI: 'true', FIXTURE_CI: 'on', DO_NOT_TRACK: '1' });
+    await expectOkRunSendsNothing(env, collector);
+    expect(listTree(env['HOME'] ?? '')).toEqual([]);
+  });
+
+  it("with consent.ci: 'on' in opt-in mode, CI is not a yes: nothing is sent without one", async () => {
+    const collector = await receiver();
+    const env = appEnv(collector, { CI: 'true', FIXTURE_CI: 'on', FIXTURE_CONSENT: 'opt-in' });
+    await expectOkRunSendsNothing(env, collector);
+    expect(listTree(env['HOME'] ?? '')).toEqual([]);
+  });
+
+  it('outside CI the context says optel.ci=false and names no vendor', async () => {
+    const collector = await receiver();
+    const env = consentedAppEnv(collector);
+    await expectOkRunSends(env, collector);
+    const completed = collector.spans.find((s) => s.name === 'fixture' && s.attributes['optel.lifecycle'] === 'completed');
+    expect(completed?.resource['optel.ci']).toBe(false);
+    expect(completed?.resource).not.toHaveProperty('optel.ci.vendor');
   });
 });
 
@@ -248,9 +252,10 @@ describe('opt-in mode', () => {
   it('with no answer, sends nothing and creates no file at all', async () => {
     const collector = await receiver();
     const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in' });
-    await expectOkRunSendsNothing(env, collector);
+    const result = await expectOkRunSendsNothing(env, collector);
+    expect(result.stderr).toBe('');
     const status = await statusOf(env);
-    expect(status).toMatchObject({ enabled: false, mode: 'opt-in' });
+    expect(status).toMatchObject({ enabled: false, mode: 'opt-in', notice: 'not-needed' });
     expect(status.decidedBy).toMatch(/default/);
     expect(existsSync(configDirOf(env))).toBe(false);
     const home = env['HOME'];
@@ -267,40 +272,16 @@ describe('opt-in mode', () => {
     const status = await statusOf(env);
     expect(status.enabled).toBe(true);
     expect(status.decidedBy).toContain(consentFileOf(env));
-    await expectOkRunSends(env, collector);
+    const result = await expectOkRunSends(env, collector);
+    expect(result.stderr).toBe('');
   });
-});
 
-describe('saying no forgets what was kept', () => {
-  it('consent.set(false) deletes the hash key and the pending records, and later runs do not recreate them', async () => {
+  it("the app's own consent.enabled: true is a yes: the first run sends, with no notice", async () => {
     const collector = await receiver();
-    const env = appEnv(collector);
-    await expectOkRunSends(env, collector);
-    const dir = configDirOf(env);
-    const hashKey = join(dir, 'telemetry-key');
-    const pending = join(dir, 'telemetry-pending');
-    expect(existsSync(hashKey)).toBe(true);
-    // A record a previous run could not send.
-    mkdirSync(pending, { recursive: true });
-    writeFileSync(join(pending, `${Date.now()}-0000abcd.otlp.json`), '{"resourceSpans":[]}');
-
-    const set = await runApp(['set-false'], env);
-    expect(set.code, set.stderr).toBe(0);
-    const answer = JSON.parse(set.stdout) as { ok: boolean; deleted: string[] };
-    expect(answer.ok).toBe(true);
-    expect(answer.deleted).toEqual(expect.arrayContaining([hashKey, pending]));
-    expect(existsSync(hashKey)).toBe(false);
-    expect(existsSync(pending)).toBe(false);
-
-    const before = collector.requests.length;
-    const watch = netWatch();
-    const result = await runNode([...watch.nodeArgs, APP, 'ok'], { env: { ...env, ...watch.env } });
-    expect(result.stdout).toBe('app output\n');
-    expect(result.code).toBe(0);
-    expect(watch.attempts()).toEqual([]);
-    expect(collector.requests.length).toBe(before);
-    expect(existsSync(hashKey)).toBe(false);
-    expect(existsSync(pending)).toBe(false);
+    const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in', FIXTURE_CODE_ENABLED: 'true' });
+    expect((await statusOf(env)).decidedBy).toContain('consent.enabled');
+    const result = await expectOkRunSends(env, collector);
+    expect(result.stderr).toBe('');
   });
 });
 
@@ -308,6 +289,7 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
   interface OffReport {
     readonly value: number;
     readonly enabled: boolean;
+    readonly sampled: number;
     readonly otelModulesLoaded: number;
   }
 
@@ -317,40 +299,70 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
     return JSON.parse(result.stdout) as OffReport;
   }
 
-  it('with telemetry off, not a single @opentelemetry module is loaded', async () => {
+  const offCases: { readonly name: string; readonly env: Record<string, string> }[] = [
+    { name: 'DO_NOT_TRACK=1', env: { DO_NOT_TRACK: '1' } },
+    { name: 'opt-in without an answer', env: { FIXTURE_CONSENT: 'opt-in' } },
+    { name: 'in CI (default: off)', env: { CI: 'true' } },
+    { name: 'on the run that shows the first-run notice', env: {} },
+  ];
+  for (const off of offCases) {
+    it(`${off.name}: not a single @opentelemetry module is loaded, and the sampler says NOT_RECORD`, async () => {
+      const collector = await receiver();
+      const report = await runOffFixture(appEnv(collector, off.env));
+      expect(report).toEqual({ value: 42, enabled: false, sampled: 0, otelModulesLoaded: 0 });
+      expect(collector.requests).toHaveLength(0);
+    });
+  }
+
+  it('in CI, detected from CommonJS too (a service known only by its own variable), even for a user who said yes', async () => {
     const collector = await receiver();
-    const report = await runOffFixture(appEnv(collector, { DO_NOT_TRACK: '1' }));
-    expect(report).toEqual({ value: 42, enabled: false, otelModulesLoaded: 0 });
-    expect(collector.requests).toHaveLength(0);
+    const report = await runOffFixture(consentedAppEnv(collector, { TF_BUILD: 'True' }));
+    expect(report).toEqual({ value: 42, enabled: false, sampled: 0, otelModulesLoaded: 0 });
   });
 
   it('with telemetry on, the SDK modules are loaded (so the check above can fail)', async () => {
     const collector = await receiver();
-    const report = await runOffFixture(appEnv(collector));
+    const report = await runOffFixture(consentedAppEnv(collector));
     expect(report.value).toBe(42);
     expect(report.enabled).toBe(true);
+    expect(report.sampled).toBe(2);
     expect(report.otelModulesLoaded).toBeGreaterThan(0);
     await collector.waitFor(hasStartedAndCompleted('build'));
   });
 });
 
-describe('a read-only config directory', () => {
-  it('never crashes the app: telemetry still runs, consent.set reports the failure instead of throwing', async (context) => {
+describe('an unwritable config directory', () => {
+  it('(read-only, mode 555) never crashes the app: a stored yes still sends, consent.set reports the failure instead of throwing', async (context) => {
     if (!MODES_ENFORCED) context.skip(MODES_SKIP_REASON);
     const collector = await receiver();
-    const env = appEnv(collector);
-    const xdg = env['XDG_CONFIG_HOME'] ?? '';
-    mkdirSync(xdg, { recursive: true });
-    chmodSync(xdg, 0o555);
-    restoreModes.push(() => chmodSync(xdg, 0o755));
+    const env = consentedAppEnv(collector);
+    const dir = configDirOf(env);
+    chmodSync(dir, 0o555);
+    restoreModes.push(() => chmodSync(dir, 0o755));
 
     await expectOkRunSends(env, collector);
-    expect(existsSync(configDirOf(env))).toBe(false);
+    expect(listTree(dir)).toEqual(['telemetry.json']);
 
     const set = await runApp(['set-false'], env);
     expect(set.code).toBe(0);
     const answer = JSON.parse(set.stdout) as { ok: boolean; error?: string };
     expect(answer.ok).toBe(false);
     expect(answer.error).toMatch(/EACCES|EPERM|EROFS/);
+  });
+
+  it('(a file where the directory should be) never crashes the app: a "no" still holds for the process, and nothing is sent', async () => {
+    const collector = await receiver();
+    const env = appEnv(collector);
+    // XDG_CONFIG_HOME is a regular file: nothing can be created under it, not even by root.
+    writeFileSync(env['XDG_CONFIG_HOME'] ?? '', 'not a directory');
+    const result = await expectOkRunSendsNothing(env, collector);
+    // The notice can't be recorded, so it is not shown (and never counts as seen): nothing is ever sent.
+    expect(result.stderr).toBe('');
+    const status = await statusOf(env);
+    expect(status).toMatchObject({ enabled: false, notice: 'this-run' });
+
+    const set = await runApp(['set-false'], env);
+    expect(set.code).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ ok: false, scope: 'user' });
   });
 });

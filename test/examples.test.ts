@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collector, completed, find } from './support/collector.js';
-import { cleanEnv, ROOT, runNode } from './support/child.js';
+import { cleanEnv, consentedEnv, ROOT, runNode } from './support/child.js';
 
 const EXAMPLES = {
   commander: join(ROOT, 'examples', 'cli', 'acme.mjs'),
@@ -13,7 +13,7 @@ for (const [parser, cli] of Object.entries(EXAMPLES)) {
     it('reports a command to the collector', async () => {
       const receiver = await collector();
       try {
-        const result = await runNode([cli, 'greet', 'Ada'], { env: cleanEnv({ ACME_TELEMETRY_ENDPOINT: receiver.url }) });
+        const result = await runNode([cli, 'greet', 'Ada'], { env: consentedEnv({ ACME_TELEMETRY_ENDPOINT: receiver.url }, 'acme') });
         expect(result.code).toBe(0);
         expect(result.stdout).toBe('Hello, Ada!\n');
         const spans = await receiver.waitFor(completed('acme'));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault, Receiver, ReceivedSpan } from './support/collector.js';
 import { collector, completed, faultyCollector, find } from './support/collector.js';
-import { cleanEnv, FIXTURES, runNode, startNode } from './support/child.js';
+import { consentedEnv, FIXTURES, runNode, startNode } from './support/child.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 /** Far above the 500 ms deadline, far below stock OpenTelemetry's 7-10 s: only catches hangs. */
@@ -27,7 +27,7 @@ describe('a misbehaving collector never holds the app', () => {
     it(`exits promptly with the app's own output and exit code when the collector is ${fault}`, async () => {
       const faulty = await faultyCollector(fault);
       try {
-        const env = cleanEnv({ FIXTURE_ENDPOINT: faulty.url });
+        const env = consentedEnv({ FIXTURE_ENDPOINT: faulty.url });
         const result = await runNode([APP, 'exit-code'], { env, timeoutMs: 20_000 });
         expect(result.signal).toBeNull();
         expect(result.code).toBe(3);
@@ -46,7 +46,7 @@ describe('a misbehaving collector never holds the app', () => {
     it(`exits promptly when the app forgot shutdown() and the collector is ${fault}`, async () => {
       const faulty = await faultyCollector(fault);
       try {
-        const env = cleanEnv({ FIXTURE_ENDPOINT: faulty.url });
+        const env = consentedEnv({ FIXTURE_ENDPOINT: faulty.url });
         const result = await runNode([APP, 'no-shutdown'], { env, timeoutMs: 20_000 });
         expect(result.signal).toBeNull();
         expect(result.code).toBe(0);
@@ -61,7 +61,7 @@ describe('a misbehaving collector never holds the app', () => {
 
   it('sends what a previous run could not deliver on the next run', async () => {
     const faulty = await faultyCollector('refused');
-    const env = cleanEnv({ FIXTURE_ENDPOINT: faulty.url });
+    const env = consentedEnv({ FIXTURE_ENDPOINT: faulty.url });
     await runNode([APP, 'exit-code'], { env });
     expect(pendingFiles(env).length).toBeGreaterThan(0);
     await runNode([APP, 'replay'], { env: { ...env, FIXTURE_ENDPOINT: receiver.url } });
@@ -73,7 +73,7 @@ describe('a misbehaving collector never holds the app', () => {
 
 describe('how the process ends', () => {
   it('reports process.exit(n) inside main with exit code n, on the next run', async () => {
-    const env = cleanEnv({ FIXTURE_ENDPOINT: receiver.url });
+    const env = consentedEnv({ FIXTURE_ENDPOINT: receiver.url });
     const result = await runNode([APP, 'process-exit'], { env });
     expect(result.code).toBe(4);
     expect(result.stdout).toBe('exiting\n');
@@ -84,7 +84,7 @@ describe('how the process ends', () => {
   });
 
   it('reports an uncaught error as failure with its class name, and Node still reports it as usual', async () => {
-    const env = cleanEnv({ FIXTURE_ENDPOINT: receiver.url });
+    const env = consentedEnv({ FIXTURE_ENDPOINT: receiver.url });
     const result = await runNode([APP, 'uncaught'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('RangeError: late failure');
@@ -99,7 +99,7 @@ describe('how the process ends', () => {
     ['SIGTERM', 143],
   ] as const) {
     it(`reports ${signal} as aborted, then dies of ${signal} as it would have without optel`, async () => {
-      const app = startNode([APP, 'long'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+      const app = startNode([APP, 'long'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
       await app.waitForStdout('ready');
       await receiver.waitFor((s) => find(s, 'watch', 'started').length === 1);
       app.child.kill(signal);
@@ -114,7 +114,7 @@ describe('how the process ends', () => {
   }
 
   it("lets the app's own signal handler decide, and still reports the command as aborted", async () => {
-    const env = cleanEnv({ FIXTURE_ENDPOINT: receiver.url });
+    const env = consentedEnv({ FIXTURE_ENDPOINT: receiver.url });
     const app = startNode([APP, 'long-own-handler'], { env });
     await app.waitForStdout('ready');
     await receiver.waitFor((s) => find(s, 'watch', 'started').length === 1);
@@ -129,7 +129,7 @@ describe('how the process ends', () => {
   });
 
   it('keeps a command killed by SIGKILL visible as started', async () => {
-    const app = startNode([APP, 'long'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const app = startNode([APP, 'long'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     await app.waitForStdout('ready');
     const spans = await receiver.waitFor((s) => find(s, 'watch', 'started').length === 1);
     app.child.kill('SIGKILL');

@@ -12,7 +12,7 @@ import { checkEndpoint } from '../src/export/endpoint.js';
 import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
 import type { ChildResult } from './support/child.js';
-import { FIXTURES, cleanEnv, runNode } from './support/child.js';
+import { FIXTURES, consentedEnv, runNode } from './support/child.js';
 import type { NetWatch } from './support/net-watch.js';
 import { netWatch } from './support/net-watch.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
@@ -32,7 +32,7 @@ afterEach(async () => {
 
 /** Runs the fixture's 'ok' scenario with a connection watcher loaded. */
 async function runOk(env: Record<string, string | undefined>, watch: NetWatch = netWatch()): Promise<ChildResult> {
-  return runNode([...watch.nodeArgs, APP, 'ok'], { env: cleanEnv({ ...watch.env, ...env }) });
+  return runNode([...watch.nodeArgs, APP, 'ok'], { env: consentedEnv({ ...watch.env, ...env }) });
 }
 
 /** The child ran as it does without telemetry: its one line of output, exit code 0. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
-import { FIXTURES, ROOT, cleanEnv, runNode, startNode, tempDir } from './support/child.js';
+import { FIXTURES, ROOT, cleanEnv, consentedEnv, runNode, startNode, tempDir } from './support/child.js';
 import type { CommandResult } from './support/command.js';
 import { describeResult, runCommand } from './support/command.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
@@ -102,7 +102,7 @@ describe('using the installed package', () => {
   for (const app of apps) {
     it(`${app.kind} sends the started and completed records with its service name`, async () => {
       const collector = await receiver();
-      const result = await runNode([app.file], { cwd: project, env: cleanEnv({ CONSUMER_ENDPOINT: collector.url }) });
+      const result = await runNode([app.file], { cwd: project, env: consentedEnv({ CONSUMER_ENDPOINT: collector.url }, app.service) });
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout)).toEqual({ value: 42, flag: '--disable-telemetry', enabled: true });
 
@@ -133,7 +133,7 @@ describe('using the installed package', () => {
       await receive.waitForStdout('listening on');
       const url = /listening on (http:\/\/\S+)\/v1\/traces/.exec(receive.stdout())?.[1];
       expect(url).toBeDefined();
-      const result = await runNode(['consumer.mjs'], { cwd: project, env: cleanEnv({ CONSUMER_ENDPOINT: url ?? '' }) });
+      const result = await runNode(['consumer.mjs'], { cwd: project, env: consentedEnv({ CONSUMER_ENDPOINT: url ?? '' }, 'consumer-esm') });
       expect(result.code, result.stderr).toBe(0);
       await receive.waitForStdout('completed');
       expect(receive.stdout()).toMatch(/build\s+started/);

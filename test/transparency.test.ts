@@ -6,7 +6,7 @@ import { createTelemetry } from '../src/index.js';
 import { CONTEXT_KEYS, LIFECYCLE_KEYS } from '../src/transparency/known-keys.js';
 import type { Receiver } from './support/collector.js';
 import { collector, completed, find } from './support/collector.js';
-import { cleanEnv, FIXTURES, runNode, tempDir } from './support/child.js';
+import { consentedEnv, FIXTURES, runNode, tempDir } from './support/child.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -59,12 +59,15 @@ describe('the generated "what we collect" document', () => {
   it('lists exactly the context keys a real run sends', async () => {
     const receiver = await collector();
     try {
-      await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, CI: undefined }) });
+      await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url, CI: undefined }) });
       const spans = await receiver.waitFor(completed('fixture'));
       const sent = Object.keys(find(spans, 'fixture', 'completed')[0]?.resource ?? {}).sort();
-      // optel.ci.vendor appears only in CI; the child runs with CI unset.
-      const documented = CONTEXT_KEYS.map((k) => k.key).filter((k) => k !== 'optel.ci.vendor').sort();
-      expect(sent).toEqual(documented);
+      // optel.ci.vendor appears only in CI (the child runs with CI unset), the
+      // project id only in a repository with a remote, the user id only when set.
+      const conditional = ['optel.ci.vendor', 'optel.project.id', 'optel.user.id'];
+      const documented = CONTEXT_KEYS.map((k) => k.key);
+      expect(sent.filter((k) => !conditional.includes(k))).toEqual(documented.filter((k) => !conditional.includes(k)).sort());
+      for (const key of sent) expect(documented).toContain(key);
     } finally {
       await receiver.close();
     }
@@ -86,8 +89,9 @@ describe('the telemetry subcommand, telemetry.cli(args)', () => {
     const stdout = capture();
     expect(await telemetryIn(tempDir()).cli(['status', '--json'], { stdout, stderr: capture() })).toBe(0);
     const status = JSON.parse(stdout.text()) as { enabled: boolean; decidedBy: string; files: Record<string, string> };
-    expect(status.enabled).toBe(true);
-    expect(status.decidedBy).toMatch(/default/);
+    // A fresh install in opt-out mode: this run is the one that shows the first-run notice, and sends nothing.
+    expect(status.enabled).toBe(false);
+    expect(status.decidedBy).toMatch(/first-run notice/);
     expect(Object.keys(status.files)).toContain('consent');
   });
 
@@ -140,7 +144,9 @@ describe('the telemetry subcommand, telemetry.cli(args)', () => {
   it('with no arguments shows the status', async () => {
     const out = capture();
     expect(await telemetryIn(tempDir()).cli([], { stdout: out, stderr: capture() })).toBe(0);
-    expect(out.text()).toContain('Telemetry is enabled.');
+    // A fresh install: the status of the run that would show the first-run notice.
+    expect(out.text()).toContain('Telemetry is disabled.');
+    expect(out.text()).toContain('Decided by: first-run notice');
   });
 });
 
@@ -154,7 +160,7 @@ describe('seeing what is sent', () => {
   });
 
   it('debug mode prints every record that would be sent, and sends nothing', async () => {
-    const result = await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_DEBUG: '1' }) });
+    const result = await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_DEBUG: '1' }) });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('app output\n');
     expect(result.stderr).toContain('(debug mode: nothing is sent)');
@@ -167,7 +173,7 @@ describe('seeing what is sent', () => {
 
   it('the audit log holds exactly what the collector received', async () => {
     const log = join(tempDir(), 'sent.log');
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_LOG: log }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url, FIXTURE_TELEMETRY_LOG: log }) });
     await receiver.waitFor(completed('fixture'));
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     expect(lines.length).toBe(receiver.requests.length);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Receiver, ReceivedSpan } from './support/collector.js';
 import { collector, completed, find } from './support/collector.js';
-import { cleanEnv, FIXTURES, runNode } from './support/child.js';
+import { consentedEnv, FIXTURES, runNode } from './support/child.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 let receiver: Receiver;
@@ -22,7 +22,7 @@ function one(spans: readonly ReceivedSpan[], name: string, lifecycle?: 'started'
 
 describe('the wire contract', () => {
   it('sends a completed span per command with its attributes, outcome and exit code', async () => {
-    const result = await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const result = await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     expect(result.code).toBe(0);
     const spans = await receiver.waitFor(completed('fixture'));
 
@@ -44,7 +44,7 @@ describe('the wire contract', () => {
   });
 
   it('sends a started record as a child of the command span, with the attributes it had at start', async () => {
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const build = one(spans, 'build', 'completed');
     const started = one(spans, 'build', 'started');
@@ -58,7 +58,7 @@ describe('the wire contract', () => {
   });
 
   it('sends steps as child spans of their command', async () => {
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const step = one(spans, 'compile');
     expect(step.parentSpanId).toBe(one(spans, 'build', 'completed').spanId);
@@ -66,7 +66,7 @@ describe('the wire contract', () => {
   });
 
   it('drops undeclared attributes and sends hash-declared ones as a keyed digest', async () => {
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const build = one(spans, 'build', 'completed');
     expect(build.attributes).not.toHaveProperty('not.declared');
@@ -77,10 +77,10 @@ describe('the wire contract', () => {
   });
 
   it('digests are stable within an install and differ across installs', async () => {
-    const env = cleanEnv({ FIXTURE_ENDPOINT: receiver.url });
+    const env = consentedEnv({ FIXTURE_ENDPOINT: receiver.url });
     await runNode([APP, 'ok'], { env });
     await runNode([APP, 'ok'], { env });
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor((s) => find(s, 'build', 'completed').length === 3);
     const digests = find(spans, 'build', 'completed').map((s) => s.attributes['project.name']);
     expect(digests[0]).toBe(digests[1]);
@@ -88,7 +88,7 @@ describe('the wire contract', () => {
   });
 
   it('carries service name, version and non-identifying context, and nothing that identifies the machine', async () => {
-    await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const resource = one(spans, 'fixture', 'completed').resource;
     expect(resource).toMatchObject({
@@ -109,7 +109,7 @@ describe('the wire contract', () => {
   });
 
   it('reports a thrown error as failure with its class name and status ERROR, never its message', async () => {
-    const result = await runNode([APP, 'throw'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const result = await runNode([APP, 'throw'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const deploy = one(spans, 'deploy', 'completed');
     expect(deploy.attributes).toMatchObject({ 'optel.outcome': 'failure', 'error.type': 'DeployError' });
@@ -124,21 +124,21 @@ describe('the wire contract', () => {
   });
 
   it('reports a non-zero exit code returned by main as failure, and the process exits with it', async () => {
-    const result = await runNode([APP, 'exit-code'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const result = await runNode([APP, 'exit-code'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     expect(result.code).toBe(3);
     const spans = await receiver.waitFor(completed('fixture'));
     expect(one(spans, 'fixture', 'completed').attributes).toMatchObject({ 'optel.outcome': 'failure', 'process.exit.code': 3, 'error.type': '3' });
   });
 
   it('reports process.exitCode set by main', async () => {
-    const result = await runNode([APP, 'exit-code-property'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const result = await runNode([APP, 'exit-code-property'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     expect(result.code).toBe(5);
     const spans = await receiver.waitFor(completed('fixture'));
     expect(one(spans, 'fixture', 'completed').attributes).toMatchObject({ 'optel.outcome': 'failure', 'process.exit.code': 5 });
   });
 
   it('sends a command that neither run() nor shutdown() wrapped, and the app still ends normally', async () => {
-    const result = await runNode([APP, 'no-shutdown'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const result = await runNode([APP, 'no-shutdown'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('done\n');
     const spans = await receiver.waitFor(completed('lint'));
@@ -146,8 +146,8 @@ describe('the wire contract', () => {
   });
 
   it('leaves the app output untouched', async () => {
-    const withTelemetry = await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url }) });
-    const without = await runNode([APP, 'ok'], { env: cleanEnv({ FIXTURE_ENDPOINT: receiver.url, DO_NOT_TRACK: '1' }) });
+    const withTelemetry = await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
+    const without = await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url, DO_NOT_TRACK: '1' }) });
     expect(withTelemetry.stdout).toBe('app output\n');
     expect(withTelemetry.stdout).toBe(without.stdout);
     expect(withTelemetry.stderr).toBe('');

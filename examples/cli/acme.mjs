@@ -26,7 +26,9 @@ const telemetry = createTelemetry({
     'build.target': { treatment: 'clear', description: 'what `build` builds for (node, web)' },
     'project.name': { treatment: 'hash', description: "the project directory's name, to count distinct projects" },
   },
-  consent: { default: 'opt-out' },
+  // Opt-out: the first run prints a short notice on stderr and sends nothing;
+  // later runs send unless someone says no (see `acme telemetry status`).
+  consent: { default: 'opt-out', docs: 'https://acme.example/telemetry', disableCommand: 'acme telemetry disable' },
   argv,
 });
 

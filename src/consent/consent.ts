@@ -1,9 +1,18 @@
 import { existsSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
 import { describeError } from '../diagnostics.js';
+import type { ConsentMode } from '../options.js';
+import type { CiPolicy } from './ci.js';
+import { detectCi } from './ci.js';
+import type { NoticeContent } from './notice.js';
+import { noticeText, promptText } from './notice.js';
+import { readNoticeShownVersion, writeNoticeShown } from './notice-file.js';
 import type { UserFiles } from './paths.js';
-import type { ConsentInputs, ConsentStatus } from './resolve.js';
-import { resolveConsent } from './resolve.js';
+import type { ProjectDiscovery } from './project-file.js';
+import { discoverProject, writeProjectFile } from './project-file.js';
+import type { ConsentStatus } from './resolve.js';
+import { DEFAULT_CONSENT_VERSION, resolveConsent } from './resolve.js';
 import { readConsentFile, writeConsentFile } from './user-file.js';
 
 export type ConsentScope = 'user' | 'project';
@@ -13,86 +22,260 @@ export interface SetConsentResult {
   readonly scope: ConsentScope;
   /** The file written. */
   readonly path?: string;
-  /** Files deleted because the user said no (hash key, pending records). */
+  /** Files deleted because the answer was no (hash key, install id, pending records). */
   readonly deleted?: readonly string[];
   readonly error?: string;
 }
 
+export interface AskOptions {
+  /** How long to wait for an answer; no answer in time counts as no and is not stored. Default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+/** What `Consent` needs from the app's options. */
+export interface ConsentConfig {
+  readonly mode: ConsentMode;
+  readonly envPrefix: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly codeEnabled: boolean | undefined;
+  readonly flagDisabled: boolean;
+  readonly ciPolicy: CiPolicy;
+  readonly version: string;
+  readonly files: UserFiles;
+  readonly projectFileName: string;
+  readonly userId: string | undefined;
+  readonly notice: NoticeContent;
+}
+
 /**
  * `telemetry.consent`: reads every source once (lazily), answers `status()`,
- * and records the user's answer with `set()`. It decides and stores; it
- * knows nothing about spans.
+ * records answers with `set()` and `ask()`, and shows the first-run notice.
+ * It decides and stores; it knows nothing about spans. Nothing here throws
+ * into app code, and nothing is written unless an answer is given or the
+ * notice is shown.
  */
 export class Consent {
-  readonly #inputs: Omit<ConsentInputs, 'userFile'>;
-  readonly #files: UserFiles;
+  readonly #config: ConsentConfig;
   readonly #diagnostics: Diagnostics;
   readonly #listeners = new Set<(status: ConsentStatus) => void>();
   #status: ConsentStatus | undefined;
+  #project: ProjectDiscovery | undefined;
+  /** An answer that holds for this process only: it could not be stored, or `ask()` went unanswered. */
+  #session: { readonly enabled: boolean; readonly source: string } | undefined;
+  /** Set once this process showed (or tried to show) the notice: this run stays the notice run. */
+  #noticeRun: { readonly problem?: string } | undefined;
 
-  constructor(inputs: Omit<ConsentInputs, 'userFile'>, files: UserFiles, diagnostics: Diagnostics) {
-    this.#inputs = inputs;
-    this.#files = files;
+  constructor(config: ConsentConfig, diagnostics: Diagnostics) {
+    this.#config = config;
     this.#diagnostics = diagnostics;
   }
 
   status(): ConsentStatus {
-    if (this.#status === undefined) {
-      this.#status = resolveConsent({ ...this.#inputs, userFile: readConsentFile(this.#files.consent) });
-    }
+    if (this.#status === undefined) this.#status = this.#resolve();
     return this.#status;
   }
 
-  /** Cheap check used on the export path, so a "no" given mid-run stops what is not yet sent. */
+  /** Cheap check used by the sampler and on the export path, so a "no" given mid-run stops what is not yet sent. */
   isEnabled(): boolean {
     return this.status().enabled;
   }
 
   /**
-   * Records the user's answer. `set(false)` also deletes the per-install hash
-   * key and any pending records, so nothing sent before can be linked to
-   * what comes after, and nothing queued leaves. Never throws.
+   * Records an answer: `scope: 'user'` (default) in the user's config dir,
+   * `scope: 'project'` in the project file at the repository root (to be
+   * committed). A "no" also deletes the per-install hash key, the install id
+   * and any pending records, so nothing sent before can be linked to what
+   * comes after, and nothing queued leaves. A "no" takes effect in this
+   * process even when it can't be stored. Never throws.
    */
   set(enabled: boolean, options: { readonly scope?: ConsentScope } = {}): SetConsentResult {
-    const scope = options.scope ?? 'user';
-    if (scope !== 'user') {
-      return { ok: false, scope, error: `consent scope "${scope}" is not supported yet; use the user scope` };
+    // Called from plain JavaScript too: anything but an object is no options.
+    const scope = (typeof options === 'object' && options !== null ? options.scope : undefined) ?? 'user';
+    const answer = enabled === true;
+    if (scope !== 'user' && scope !== 'project') {
+      return { ok: false, scope, error: `unknown consent scope "${String(scope)}"; use "user" or "project"` };
     }
-    const path = this.#files.consent;
+    const path = scope === 'user' ? this.#config.files.consent : this.#discovery().writePath;
     try {
-      writeConsentFile(path, enabled);
+      if (path === undefined) throw new Error('no project here: the working directory is the home directory');
+      if (scope === 'user') writeConsentFile(path, answer, this.#config.version);
+      else writeProjectFile(path, answer);
     } catch (error) {
-      this.#diagnostics.report(`could not write ${path}`, error);
-      // The answer still holds for this process, even if it can't be stored.
-      this.#override(enabled, `${enabled ? 'set(true)' : 'set(false)'} in this process (not stored: ${describeError(error)})`);
-      const deleted = enabled ? [] : this.#forget();
-      return { ok: false, scope, path, deleted, error: describeError(error) };
+      this.#diagnostics.report(`could not write ${path ?? `the ${scope} consent file`}`, error);
+      // The answer still holds for this process when it can't be stored (a "no" always does).
+      if (scope === 'user' || !answer) this.#session = { enabled: answer, source: `set(${answer}) in this process (not stored: ${describeError(error)})` };
+      const deleted = this.#changed(!answer);
+      return { ok: false, scope, ...(path === undefined ? {} : { path }), deleted, error: describeError(error) };
     }
-    this.#status = undefined;
-    const deleted = enabled ? [] : this.#forget();
-    this.#notify();
-    return { ok: true, scope, path, deleted };
+    if (scope === 'user') this.#session = undefined;
+    this.#project = undefined;
+    return { ok: true, scope, path, deleted: this.#changed(!answer) };
   }
 
-  /** Called with the new status whenever `set()` changes it. */
+  /**
+   * Asks the person at the terminal, y/N (default no), and stores the
+   * answer. Asks only when it can matter and someone can answer: not when
+   * any source already says no, not in CI, not without an interactive
+   * terminal (stdin and stderr both TTYs), and not when the user already
+   * said yes for this consent version. No answer within `timeoutMs` (or
+   * stdin closing) is a no for the rest of this process, and stores and
+   * deletes nothing: nobody said anything. Resolves with the resulting
+   * status; never rejects.
+   */
+  async ask(options: AskOptions = {}): Promise<ConsentStatus> {
+    try {
+      const status = this.status();
+      if (status.sources.some((s) => s.value === false) || this.#answeredYes()) return status;
+      if (status.ci.detected ?? detectCi(this.#config.env).detected) return status;
+      const { isatty } = await import('node:tty');
+      if (!isatty(0) || !isatty(2)) return status;
+      const { DEFAULT_ASK_TIMEOUT_MS, promptYesNo } = await import('./prompt.js');
+      const timeout = options.timeoutMs;
+      const timeoutMs = typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0 ? timeout : DEFAULT_ASK_TIMEOUT_MS;
+      const answer = await promptYesNo({ input: process.stdin, output: process.stderr }, promptText(this.#config.notice), timeoutMs);
+      if (answer !== undefined) {
+        this.set(answer);
+      } else {
+        this.#session = { enabled: false, source: `ask(): no answer within ${timeoutMs} ms (a no for this run; nothing stored)` };
+        this.#changed(false);
+      }
+    } catch (error) {
+      this.#diagnostics.report('asking for consent failed', error);
+    }
+    return this.status();
+  }
+
+  /**
+   * Shows the first-run notice on stderr if this run is the one to show it
+   * (opt-out mode, nobody said no, the user has not said yes themselves,
+   * not in CI, not shown before for this consent version), and records that
+   * it was shown. Called when the first command starts, else as the run
+   * ends, so a run that stores an answer (`telemetry enable`/`disable`) is
+   * not told about telemetry it just decided on. The record is written
+   * first: if it can't be (read-only home), the notice is not shown, and
+   * since it can never count as seen, nothing is ever sent. This run sends
+   * nothing either way. Never throws.
+   */
+  showNoticeIfDue(): void {
+    if (this.#noticeRun !== undefined || this.status().notice !== 'this-run') return;
+    const { version } = this.status();
+    try {
+      writeNoticeShown(this.#config.files.notice, version);
+    } catch (error) {
+      this.#diagnostics.report(`could not record the first-run notice in ${this.#config.files.notice}; not showing it, and sending nothing`, error);
+      this.#noticeRun = { problem: describeError(error) };
+      this.#status = undefined;
+      return;
+    }
+    this.#noticeRun = {};
+    try {
+      process.stderr.write(noticeText(this.#config.notice));
+    } catch {
+      // A closed stderr is not worth crashing the host over.
+    }
+    this.#diagnostics.report('first-run notice shown; nothing is sent in this run');
+  }
+
+  /**
+   * The project facts the project id is derived from: the repository root
+   * (whose git remote is read only once telemetry is on) and a `projectId`
+   * from the nearest project file that has one.
+   */
+  project(): { readonly root?: string; readonly fileId?: string } {
+    const discovery = this.#discovery();
+    const fileId = discovery.files.map((f) => ('projectId' in f.verdict ? f.verdict.projectId : undefined)).find((id) => id !== undefined);
+    return { ...(discovery.root === undefined ? {} : { root: discovery.root }), ...(fileId === undefined ? {} : { fileId }) };
+  }
+
+  /** Called with the new status whenever `set()` or `ask()` stores an answer. */
   onChange(listener: (status: ConsentStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  #override(enabled: boolean, source: string): void {
-    const base = this.status();
-    // A "no" always wins; a "yes" cannot override another source's "no".
-    const blocked = enabled ? base.sources.find((s) => s.value === false && !s.source.startsWith('user file')) : undefined;
-    this.#status = blocked
-      ? { ...base, enabled: false, decidedBy: blocked.source }
-      : { ...base, enabled, decidedBy: source };
-    this.#notify();
+  #resolve(): ConsentStatus {
+    const config = this.#config;
+    try {
+      const project = this.#discovery();
+      const decision = resolveConsent({
+        mode: config.mode,
+        envPrefix: config.envPrefix,
+        env: config.env,
+        codeEnabled: config.codeEnabled,
+        flagDisabled: config.flagDisabled,
+        ci: () => detectCi(config.env),
+        ciPolicy: config.ciPolicy,
+        projectFiles: project.files,
+        projectFileName: config.projectFileName,
+        ...(this.#session === undefined ? {} : { sessionAnswer: this.#session }),
+        userFilePath: config.files.consent,
+        userFile: readConsentFile(config.files.consent),
+        version: config.version,
+        // The run that showed the notice stays the notice run, whatever its record now says.
+        noticeShownVersion: () => (this.#noticeRun === undefined ? readNoticeShownVersion(config.files.notice) : undefined),
+      });
+      const problem = this.#noticeRun?.problem;
+      return {
+        ...decision,
+        ...(decision.notice === 'this-run' && problem !== undefined
+          ? { decidedBy: `${decision.decidedBy} (the notice could not be recorded in ${config.files.notice}: ${problem}; so it is not shown, and nothing is sent)` }
+          : {}),
+        ...(config.userId === undefined ? {} : { userId: config.userId }),
+        files: { user: config.files.consent, ...(project.writePath === undefined ? {} : { project: project.writePath }) },
+      };
+    } catch (error) {
+      this.#diagnostics.report('could not determine consent; counted as no', error);
+      return {
+        enabled: false,
+        decidedBy: `consent could not be determined (${describeError(error)}); counted as no`,
+        mode: config.mode,
+        sources: [],
+        version: config.version,
+        ci: { policy: config.ciPolicy },
+        notice: 'not-needed',
+        files: { user: config.files.consent },
+      };
+    }
+  }
+
+  #discovery(): ProjectDiscovery {
+    if (this.#project === undefined) {
+      try {
+        this.#project = discoverProject(process.cwd(), this.#config.projectFileName, homedir());
+      } catch (error) {
+        // e.g. the working directory was deleted: no project, nothing to write to.
+        this.#diagnostics.report('could not look for a project file', error);
+        this.#project = { files: [], root: undefined, writePath: undefined };
+      }
+    }
+    return this.#project;
+  }
+
+  #answeredYes(): boolean {
+    if (this.#session?.enabled === true) return true;
+    const file = readConsentFile(this.#config.files.consent);
+    return file.kind === 'answer' && file.enabled && (file.version ?? DEFAULT_CONSENT_VERSION) === this.#config.version;
+  }
+
+  /** After an answer: re-resolve, forget (on a stored or given no), tell the listeners. */
+  #changed(forget: boolean): string[] {
+    this.#status = undefined;
+    const deleted = forget ? this.#forget() : [];
+    const status = this.status();
+    for (const listener of this.#listeners) {
+      try {
+        listener(status);
+      } catch (error) {
+        this.#diagnostics.report('consent listener failed', error);
+      }
+    }
+    return deleted;
   }
 
   #forget(): string[] {
     const deleted: string[] = [];
-    for (const path of [this.#files.hashKey, this.#files.pendingDir]) {
+    const { hashKey, installId, pendingDir } = this.#config.files;
+    for (const path of [hashKey, installId, pendingDir]) {
       if (!existsSync(path)) continue;
       try {
         rmSync(path, { recursive: true, force: true });
@@ -102,16 +285,5 @@ export class Consent {
       }
     }
     return deleted;
-  }
-
-  #notify(): void {
-    const status = this.status();
-    for (const listener of this.#listeners) {
-      try {
-        listener(status);
-      } catch (error) {
-        this.#diagnostics.report('consent listener failed', error);
-      }
-    }
   }
 }

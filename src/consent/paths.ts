@@ -23,6 +23,10 @@ export interface UserFiles {
   readonly consent: string;
   /** The per-install random HMAC key (0600); never exported. */
   readonly hashKey: string;
+  /** The random install id (0600), sent as `optel.install.id`. */
+  readonly installId: string;
+  /** Which consent version's first-run notice was shown (opt-out mode). */
+  readonly notice: string;
   /** Records that could not be sent before the process ended, sent next run. */
   readonly pendingDir: string;
 }
@@ -32,6 +36,17 @@ export function userFiles(dir: string): UserFiles {
     dir,
     consent: join(dir, 'telemetry.json'),
     hashKey: join(dir, 'telemetry-key'),
+    installId: join(dir, 'telemetry-id'),
+    notice: join(dir, 'telemetry-notice.json'),
     pendingDir: join(dir, 'telemetry-pending'),
   };
+}
+
+/**
+ * The project-scope consent file's name: `.<app>-telemetry.json`. A single
+ * file rather than a `.<app>/` directory, because tools often keep caches in
+ * `.<app>/` and ignore it in git, and this file is meant to be committed.
+ */
+export function projectFileName(appName: string): string {
+  return `.${dirName(appName)}-telemetry.json`;
 }

@@ -1,6 +1,12 @@
 import { doNotTrack, isTruthy } from '../env-flag.js';
 import type { ConsentMode } from '../options.js';
+import type { CiContext, CiPolicy } from './ci.js';
+import { DEFAULT_CI_POLICY } from './ci.js';
+import type { ProjectFile } from './project-file.js';
 import type { FileVerdict } from './user-file.js';
+
+/** The consent version an app has when it sets none. */
+export const DEFAULT_CONSENT_VERSION = '1';
 
 /** One place that can say yes or no, and what it said. */
 export interface ConsentSource {
@@ -11,13 +17,39 @@ export interface ConsentSource {
   readonly detail?: string;
 }
 
-export interface ConsentStatus {
+/**
+ * The first-run notice (opt-out mode): `this-run` when this run is the one
+ * that shows it (and so sends nothing), `seen` when it was shown before for
+ * this consent version, `not-needed` when telemetry is off anyway, the user
+ * said yes themselves, or the process runs in CI.
+ */
+export type NoticeState = 'this-run' | 'seen' | 'not-needed';
+
+export interface ConsentDecision {
+  /** Whether this process sends anything. */
   readonly enabled: boolean;
   /** The source that decided, e.g. `env DO_NOT_TRACK=1` or `user file /home/.../telemetry.json`. */
   readonly decidedBy: string;
   readonly mode: ConsentMode;
   /** Every source consulted, in order, with its value. */
   readonly sources: readonly ConsentSource[];
+  /** The app's consent version (`consent.version`), bumped when what it collects changes. */
+  readonly version: string;
+  /** `detected` is left out when CI was not checked: something else already keeps telemetry off. */
+  readonly ci: { readonly detected?: boolean; readonly vendor?: string; readonly policy: CiPolicy };
+  readonly notice: NoticeState;
+}
+
+/** What `telemetry.consent.status()` returns. */
+export interface ConsentStatus extends ConsentDecision {
+  /** The id the user volunteered (`<APP>_TELEMETRY_USER_ID` or the app's option), sent as `optel.user.id`. */
+  readonly userId?: string;
+  readonly files: {
+    /** The user's answer. */
+    readonly user: string;
+    /** Where a project-scope answer is written: the repository root's project file. */
+    readonly project?: string;
+  };
 }
 
 export interface ConsentInputs {
@@ -26,42 +58,118 @@ export interface ConsentInputs {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly codeEnabled: boolean | undefined;
   readonly flagDisabled: boolean;
+  /** Called only when CI can change the outcome, so CI detection is not even loaded otherwise. */
+  readonly ci?: () => CiContext;
+  readonly ciPolicy?: CiPolicy;
+  /** Project files found from the working directory up, nearest first. */
+  readonly projectFiles?: readonly ProjectFile[];
+  /** The project file's name, to say what to create when none was found. */
+  readonly projectFileName?: string;
+  /** An answer that holds for this process only (`set()` that could not be stored, `ask()` unanswered), named by `source`. */
+  readonly sessionAnswer?: { readonly enabled: boolean; readonly source: string };
   readonly userFilePath: string;
   readonly userFile: FileVerdict;
+  readonly version?: string;
+  /** Read only when the notice could be due, so nothing is read when telemetry is off. */
+  readonly noticeShownVersion?: () => string | undefined;
 }
 
 /**
  * Any "no" wins; otherwise any "yes"; otherwise the app's default. Sources are
  * listed most specific first, and the first "no" (or "yes") in that order is
- * the one `decidedBy` names.
+ * the one `decidedBy` names. Then the first-run notice: when telemetry would
+ * be on without this user having said yes, the run that shows the notice
+ * sends nothing, so the user can say no before anything leaves.
  */
-export function resolveConsent(inputs: ConsentInputs): ConsentStatus {
-  const sources = collectSources(inputs);
+export function resolveConsent(inputs: ConsentInputs): ConsentDecision {
+  const version = inputs.version ?? DEFAULT_CONSENT_VERSION;
+  const before = sourcesBeforeCi(inputs);
+  const after = sourcesAfterCi(inputs);
+  // CI can only turn off what would otherwise be on (or show a notice).
+  const others = [...before, ...after];
+  const ciMatters = !others.some((s) => s.value === false) && (inputs.mode === 'opt-out' || others.some((s) => s.value === true));
+  const policy = inputs.ciPolicy ?? DEFAULT_CI_POLICY;
+  const ci: ConsentDecision['ci'] = ciMatters ? { ...(inputs.ci?.() ?? { detected: false }), policy } : { policy };
+  const sources = [...before, ciSource(ci), ...after];
+  const base = { mode: inputs.mode, sources, version, ci };
   const no = sources.find((s) => s.value === false);
-  if (no) return { enabled: false, decidedBy: no.source, mode: inputs.mode, sources };
+  if (no) return { ...base, enabled: false, decidedBy: no.source, notice: 'not-needed' };
   const yes = sources.find((s) => s.value === true);
-  if (yes) return { enabled: true, decidedBy: yes.source, mode: inputs.mode, sources };
-  const decidedBy = inputs.mode === 'opt-out' ? 'default (opt-out: on until someone says no)' : 'default (opt-in: off until someone says yes)';
-  return { enabled: inputs.mode === 'opt-out', decidedBy, mode: inputs.mode, sources };
+  if (!yes && inputs.mode === 'opt-in') {
+    return { ...base, enabled: false, decidedBy: 'default (opt-in: off until someone says yes)', notice: 'not-needed' };
+  }
+  const decidedBy = yes ? yes.source : 'default (opt-out: on until someone says no)';
+  if (ci.detected === true || saidYesThemselves(inputs, version)) return { ...base, enabled: true, decidedBy, notice: 'not-needed' };
+  if (inputs.noticeShownVersion?.() === version) return { ...base, enabled: true, decidedBy, notice: 'seen' };
+  return { ...base, enabled: false, decidedBy: noticeDecider(version), notice: 'this-run' };
 }
 
-function collectSources(inputs: ConsentInputs): ConsentSource[] {
+/** What `decidedBy` says on the run that shows the first-run notice. */
+export function noticeDecider(version: string): string {
+  return `first-run notice (consent version ${version}): the run that shows it sends nothing; sending starts with the next run`;
+}
+
+/**
+ * An informed yes, which skips the notice: the app's own `consent.enabled:
+ * true` (from a setting the user chose), or the user's `set(true)`/`ask()`
+ * for the current consent version. A committed project file saying yes was
+ * someone else's answer, so the notice is still shown once.
+ */
+function saidYesThemselves(inputs: ConsentInputs, version: string): boolean {
+  if (inputs.codeEnabled === true || inputs.sessionAnswer?.enabled === true) return true;
+  const file = inputs.userFile;
+  return file.kind === 'answer' && file.enabled && (file.version ?? DEFAULT_CONSENT_VERSION) === version;
+}
+
+function sourcesBeforeCi(inputs: ConsentInputs): ConsentSource[] {
   const { env, envPrefix } = inputs;
   const disabledVar = `${envPrefix}_TELEMETRY_DISABLED`;
-  const sources: ConsentSource[] = [
+  return [
     { source: 'code option consent.enabled', value: inputs.codeEnabled },
     { source: 'flag --disable-telemetry', value: inputs.flagDisabled ? false : undefined },
     envSource('DO_NOT_TRACK', env['DO_NOT_TRACK'], doNotTrack),
     envSource(disabledVar, env[disabledVar], isTruthy),
     envSource('OTEL_SDK_DISABLED', env['OTEL_SDK_DISABLED'], (v) => v?.trim().toLowerCase() === 'true'),
-    fileSource(inputs.userFilePath, inputs.userFile),
   ];
+}
+
+function sourcesAfterCi(inputs: ConsentInputs): ConsentSource[] {
+  const sources = projectSources(inputs.projectFiles ?? [], inputs.projectFileName);
+  const session = inputs.sessionAnswer;
+  if (session) sources.push({ source: session.source, value: session.enabled });
+  sources.push(fileSource(inputs.userFilePath, inputs.userFile));
   return sources;
 }
 
 function envSource(name: string, raw: string | undefined, saysNo: (v: string | undefined) => boolean): ConsentSource {
   if (raw === undefined) return { source: `env ${name}`, value: undefined };
   return { source: `env ${name}=${raw}`, value: saysNo(raw) ? false : undefined };
+}
+
+function ciSource(ci: ConsentDecision['ci']): ConsentSource {
+  if (ci.detected === undefined) return { source: 'CI: not checked', value: undefined, detail: 'another source keeps telemetry off' };
+  if (!ci.detected) return { source: 'CI: not detected', value: undefined };
+  const where = `CI (${ci.vendor ?? 'detected'})`;
+  return ci.policy === 'off'
+    ? { source: `${where}: the app keeps telemetry off in CI (consent.ci: 'off')`, value: false }
+    : { source: `${where}: the app allows telemetry in CI (consent.ci: 'on')`, value: undefined };
+}
+
+function projectSources(files: readonly ProjectFile[], fileName: string | undefined): ConsentSource[] {
+  if (files.length === 0) {
+    return [{ source: `project file ${fileName ?? ''}`.trimEnd(), value: undefined, detail: 'none found from the working directory up to the repository root' }];
+  }
+  return files.map(({ path, verdict }): ConsentSource => {
+    const source = `project file ${path}`;
+    switch (verdict.kind) {
+      case 'answer':
+        return { source, value: verdict.enabled };
+      case 'no-answer':
+        return { source, value: undefined, detail: 'no "enabled" field' };
+      case 'unreadable':
+        return { source: `${source} (unreadable: ${verdict.reason}; counted as no)`, value: false, detail: verdict.reason };
+    }
+  });
 }
 
 function fileSource(path: string, verdict: FileVerdict): ConsentSource {

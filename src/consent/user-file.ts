@@ -1,33 +1,29 @@
-import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-file.js';
+import { readJsonObject, versionString } from './json-file.js';
 
 /** What the user-scope consent file says. */
 export type FileVerdict =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'answer'; readonly enabled: boolean }
+  /** `version`: the consent version the answer was given for (absent in files written before versions existed). */
+  | { readonly kind: 'answer'; readonly enabled: boolean; readonly version?: string }
   /** Corrupt or unreadable: counted as a "no", so damage never turns telemetry on. */
   | { readonly kind: 'unreadable'; readonly reason: string };
 
 export function readConsentFile(path: string): FileVerdict {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'absent' };
-    return { kind: 'unreadable', reason: (error as NodeJS.ErrnoException).code ?? 'read error' };
-  }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { enabled?: unknown }).enabled === 'boolean') {
-      return { kind: 'answer', enabled: (parsed as { enabled: boolean }).enabled };
-    }
-    return { kind: 'unreadable', reason: 'no boolean "enabled" field' };
-  } catch {
-    return { kind: 'unreadable', reason: 'not valid JSON' };
-  }
+  const read = readJsonObject(path);
+  if (read.kind !== 'object') return read;
+  const enabled = read.value['enabled'];
+  if (typeof enabled !== 'boolean') return { kind: 'unreadable', reason: 'no boolean "enabled" field' };
+  const version = versionString(read.value['version']);
+  return version === undefined ? { kind: 'answer', enabled } : { kind: 'answer', enabled, version };
 }
 
-export function writeConsentFile(path: string, enabled: boolean): void {
-  const body = `${JSON.stringify({ enabled, decidedAt: new Date().toISOString() }, null, 2)}\n`;
+/**
+ * Stores the user's answer, whole: this file is written only by `set()` and
+ * `ask()`, never merged with anything else, so two processes answering at
+ * once leave one complete answer (the later one), never a mix.
+ */
+export function writeConsentFile(path: string, enabled: boolean, version: string): void {
+  const body = `${JSON.stringify({ enabled, version, decidedAt: new Date().toISOString() }, null, 2)}\n`;
   writeFileAtomic(path, body, 0o644);
 }

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Diagnostics } from '../diagnostics.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 const KEY_BYTES = 32;
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
@@ -16,8 +16,8 @@ const KEY_PATTERN = /^[0-9a-f]{64}$/;
 export function loadOrCreateHashKey(path: string, diagnostics: Diagnostics): Uint8Array {
   const existing = readKey(path);
   if (existing) return existing;
-  const key = randomBytes(KEY_BYTES);
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const key = nodeCrypto().randomBytes(KEY_BYTES);
+  const temp = `${path}.${process.pid}.${nodeCrypto().randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(temp, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
@@ -36,7 +36,7 @@ export function loadOrCreateHashKey(path: string, diagnostics: Diagnostics): Uin
     diagnostics.report(`could not store the hash key at ${path}; using a key for this process only`, error);
     return key;
   } finally {
-    rmSync(temp, { force: true });
+    removeTemp(temp);
   }
 }
 
@@ -46,5 +46,14 @@ function readKey(path: string): Uint8Array | undefined {
     return KEY_PATTERN.test(text) ? Buffer.from(text, 'hex') : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** `force` ignores only a missing file; a path under a non-directory (ENOTDIR) must not throw either. */
+function removeTemp(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing could have been created there.
   }
 }

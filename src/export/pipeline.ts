@@ -3,21 +3,24 @@
  * says yes: nothing in this module (or the SDK packages it pulls in) is
  * loaded while telemetry is off.
  */
-import { randomBytes } from 'node:crypto';
 import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { UserFiles } from '../consent/paths.js';
-import { loadOrCreateHashKey } from '../context/hash-key.js';
+import { ConsentSampler } from '../consent/sampler.js';
+import type { IdentityConfig } from '../context/identity.js';
+import { loadIdentity } from '../context/identity.js';
+import { localPaths } from '../context/local-paths.js';
 import type { AppInfo } from '../context/resource-attributes.js';
 import { contextAttributes } from '../context/resource-attributes.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
 import type { OpenCommands } from '../lifecycle/live-command.js';
-import type { AttributeCatalogue } from '../options.js';
+import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
 import { PrivacySpanProcessor } from '../privacy/processor.js';
+import { scrubSpan } from '../privacy/scrub-span.js';
 import { appendToAuditLog } from './audit-log.js';
 import { renderDebugPayload } from './debug-printer.js';
 import type { SendResult } from './otlp-http.js';
@@ -30,10 +33,13 @@ export interface PipelineConfig {
   readonly sdkVersion: string;
   readonly tracesUrl: URL;
   readonly catalogue: AttributeCatalogue;
+  readonly hashAlgorithm: HashAlgorithm;
   readonly files: UserFiles;
   readonly diagnostics: Diagnostics;
   /** Asked again before every request: a "no" given mid-run stops what is not yet sent. */
   readonly consentGiven: () => boolean;
+  /** Which ids to send; they are created here, with consent. */
+  readonly identity: IdentityConfig;
   /** Print what would be sent to stderr instead of sending. */
   readonly debug: boolean;
   readonly auditLogPath: string | undefined;
@@ -81,11 +87,12 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     forceFlush: () => queue.flush(Date.now() + 10_000),
     shutdown: () => Promise.resolve(),
   };
-  // The key file is only created when the app declared something to hash.
-  const hashKey = Object.values(config.catalogue).includes('hash')
-    ? loadOrCreateHashKey(config.files.hashKey, diagnostics)
-    : randomBytes(32);
-  const privacy = new PrivacySpanProcessor(exporting, { catalogue: config.catalogue, hashKey }, diagnostics);
+  // The key file is only created when something is hashed with it across runs.
+  const keyedHashes = config.hashAlgorithm === 'hmac-sha256' && Object.values(config.catalogue).includes('hash');
+  const identity = loadIdentity(config.identity, keyedHashes, config.files, diagnostics);
+  const hashKey = identity.hashKey;
+  const policy = { catalogue: config.catalogue, hashKey, hashAlgorithm: config.hashAlgorithm, paths: localPaths() };
+  const privacy = new PrivacySpanProcessor(exporting, policy, diagnostics, scrubSpan);
   // `started` records go out as soon as they end, not when a batch fills.
   const processor: SpanProcessor = {
     onStart: (span: Span, context: Context) => privacy.onStart(span, context),
@@ -98,8 +105,9 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   };
 
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes(contextAttributes(config.app, config.sdkVersion)),
-    sampler: new AlwaysOnSampler(),
+    resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion), ...identity.attributes }),
+    // Asks consent at every span start; the export path asks again.
+    sampler: new ConsentSampler({ isEnabled: config.consentGiven }),
     spanProcessors: [processor],
     // Explicit, so the user's OTEL_* limits for their own telemetry don't apply here.
     spanLimits: {

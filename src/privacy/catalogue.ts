@@ -2,7 +2,8 @@ import type { AttributeCatalogue, AttributeTreatment } from '../options.js';
 
 /**
  * Keys optel itself writes. They carry only values optel chose (enums,
- * numbers, class names), so they pass without being declared.
+ * numbers, class names), so they pass without being declared (and are still
+ * scrubbed: in an app's own SDK other code may write them too).
  */
 export const OPTEL_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([
   'optel.lifecycle',
@@ -11,8 +12,32 @@ export const OPTEL_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([
   'error.type',
 ]);
 
-/** Keys of the `exception` event that may leave (message and stack may hold paths and secrets). */
-export const EXCEPTION_EVENT_KEYS: ReadonlySet<string> = new Set(['exception.type']);
+/**
+ * The keys of an `exception` event optel knows: the type is kept, the
+ * message is scrubbed, the stack trace is reduced to relative frames.
+ * Other keys of the event go through the catalogue like any attribute.
+ */
+export const EXCEPTION_TYPE_KEY = 'exception.type';
+export const EXCEPTION_MESSAGE_KEY = 'exception.message';
+export const EXCEPTION_STACKTRACE_KEY = 'exception.stacktrace';
+
+/**
+ * The resource keys that may leave: non-identifying facts about the app and
+ * the platform. Anything else an app's own SDK put on its resource (host
+ * name and id, process owner, command line, executable path, pid, IP,
+ * container and cloud ids) is dropped. `service.instance.id` is left out
+ * on purpose: SDKs fill it with a host or pod name as often as with a
+ * random id.
+ */
+export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch']);
+export const RESOURCE_KEY_PREFIXES: readonly string[] = ['service.', 'telemetry.sdk.', 'process.runtime.', 'optel.', 'deployment.environment'];
+const RESOURCE_KEYS_EXCLUDED: ReadonlySet<string> = new Set(['service.instance.id']);
+
+export function isAllowedResourceKey(key: string): boolean {
+  if (RESOURCE_KEYS.has(key)) return true;
+  if (RESOURCE_KEYS_EXCLUDED.has(key)) return false;
+  return RESOURCE_KEY_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
 
 export type KeyTreatment = AttributeTreatment | 'optel' | 'drop';
 

@@ -29,6 +29,9 @@ export const CONTEXT_KEYS: readonly KeyDescription[] = [
   { key: 'process.runtime.version', description: 'the Node.js version' },
   { key: 'optel.ci', description: 'whether it runs in CI' },
   { key: 'optel.ci.vendor', description: 'the CI service, only in CI (e.g. `GitHub Actions`)' },
+  { key: 'optel.install.id', description: 'a random id created for this install on its first run with telemetry on; deleted by `telemetry disable`' },
+  { key: 'optel.project.id', description: "a keyed hash of the project's git remote (or of the project file's random `projectId`); unrelated across machines" },
+  { key: 'optel.user.id', description: 'only when you set one yourself: the id you chose' },
 ];
 
 export const NEVER_COLLECTED: readonly string[] = [

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -43,6 +43,21 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
+  return env;
+}
+
+/**
+ * `cleanEnv()` for a person who already said yes to `app`'s telemetry: its
+ * user file holds what `consent.set(true)` (`telemetry enable`) stores. An
+ * explicit yes skips the opt-out first-run notice, so the first run sends.
+ * For tests about what is sent; tests about the notice start from
+ * `cleanEnv()`.
+ */
+export function consentedEnv(extra: Record<string, string | undefined> = {}, app = 'fixture'): Record<string, string> {
+  const env = cleanEnv(extra);
+  const dir = join(env['XDG_CONFIG_HOME'] ?? join(env['HOME'] ?? tempDir(), '.config'), app);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'telemetry.json'), `${JSON.stringify({ enabled: true, version: '1', decidedAt: new Date().toISOString() })}\n`);
   return env;
 }
 

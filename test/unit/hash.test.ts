@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DIGEST_HEX_LENGTH, keyedDigest } from '../../src/privacy/hash.js';
+import { createTelemetry } from '../../src/index.js';
+import { DIGEST_HEX_LENGTH, digestValue, isHashAlgorithm, keyedDigest } from '../../src/privacy/hash.js';
+import { tempDir } from '../support/child.js';
 
 const KEY = Buffer.from('0f'.repeat(32), 'hex');
 const OTHER_KEY = Buffer.from('a0'.repeat(32), 'hex');
@@ -44,5 +46,28 @@ describe('keyedDigest', () => {
   it('hashes numbers and booleans as their text', () => {
     expect(keyedDigest(KEY, 42)).toBe(keyedDigest(KEY, '42'));
     expect(keyedDigest(KEY, true)).toBe(keyedDigest(KEY, 'true'));
+  });
+});
+
+describe('digestValue and the hash option', () => {
+  it('is the keyed digest by default, and the plain untruncated digest of the normalized value for sha256 and md5', async () => {
+    const { createHash } = await import('node:crypto');
+    expect(digestValue(' acme ', KEY, 'hmac-sha256')).toBe(keyedDigest(KEY, 'acme'));
+    expect(digestValue(' acme ', KEY, 'sha256')).toBe(createHash('sha256').update('acme').digest('hex'));
+    expect(digestValue(' acme ', KEY, 'md5')).toBe(createHash('md5').update('acme').digest('hex'));
+    expect(digestValue('acme', OTHER_KEY, 'sha256')).toBe(digestValue('acme', KEY, 'sha256'));
+  });
+
+  it('knows exactly the three algorithms', () => {
+    for (const name of ['hmac-sha256', 'sha256', 'md5']) expect(isHashAlgorithm(name)).toBe(true);
+    for (const name of ['sha1', 'HMAC-SHA256', '', undefined, 5]) expect(isHashAlgorithm(name)).toBe(false);
+  });
+
+  it('an unknown algorithm falls back to the keyed default, with a warning; describe() says how keys are hashed', () => {
+    const base = { app: { name: 'acme' }, endpoint: 'https://telemetry.acme.example', configDir: tempDir(), env: {} };
+    const unknown = createTelemetry({ ...base, hash: { algorithm: 'sha1' as 'md5' } });
+    expect(unknown.diagnostics().map((d) => d.message).join('\n')).toContain('hash.algorithm "sha1" is not hmac-sha256, sha256 or md5; using hmac-sha256');
+    expect(unknown.describe()).toContain('HMAC-SHA256 with a random key');
+    expect(createTelemetry({ ...base, hash: { algorithm: 'md5' } }).describe()).toContain('plain MD5 of the value, without a key');
   });
 });

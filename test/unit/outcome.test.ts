@@ -93,6 +93,8 @@ describe('outcome of a command, as a collector sees it', () => {
       endpoint: receiver.url,
       configDir: tempDir(),
       env: {},
+      // The app's own yes (as if from a setting the user chose): no first-run notice, this run sends.
+      consent: { enabled: true },
     });
     let caught: unknown = 'nothing';
     try {

@@ -7,6 +7,7 @@ import type { AttributeCatalogue } from '../../src/options.js';
 import { keyedDigest } from '../../src/privacy/hash.js';
 import { PrivacySpanProcessor } from '../../src/privacy/processor.js';
 import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
+import { scrubSpan } from '../../src/privacy/scrub-span.js';
 
 const KEY = Buffer.from('11'.repeat(32), 'hex');
 
@@ -40,7 +41,7 @@ describe('PrivacySpanProcessor', () => {
   it('hands the next processor a scrubbed copy of every ended span', () => {
     const exporter = new InMemorySpanExporter();
     const policy: PrivacyPolicy = { catalogue: { 'cli.command': 'clear', 'project.name': 'hash' }, hashKey: KEY };
-    runOneSpan(new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), policy));
+    runOneSpan(new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), policy, undefined, scrubSpan));
 
     const [span] = exporter.getFinishedSpans();
     expect(span?.attributes).toEqual({ 'cli.command': 'build', 'project.name': keyedDigest(KEY, 'acme') });
@@ -50,7 +51,7 @@ describe('PrivacySpanProcessor', () => {
     const recorder = new Recorder();
     const diagnostics = new Diagnostics('test', false);
     const broken: PrivacyPolicy = { catalogue: { 'project.name': 'hash' }, hashKey: undefined as unknown as Uint8Array };
-    const processor = new PrivacySpanProcessor(recorder, broken, diagnostics);
+    const processor = new PrivacySpanProcessor(recorder, broken, diagnostics, scrubSpan);
     expect(() => runOneSpan(processor)).not.toThrow();
 
     expect(recorder.ended).toHaveLength(0);
@@ -71,7 +72,7 @@ describe('PrivacySpanProcessor', () => {
         },
       },
     ) as AttributeCatalogue;
-    const processor = new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), { catalogue, hashKey: KEY });
+    const processor = new PrivacySpanProcessor(new SimpleSpanProcessor(exporter), { catalogue, hashKey: KEY }, undefined, scrubSpan);
     expect(() => runOneSpan(processor)).not.toThrow();
 
     expect(exporter.getFinishedSpans()).toHaveLength(0);
@@ -90,10 +91,66 @@ describe('PrivacySpanProcessor', () => {
       shutdown: () => Promise.reject(new Error('shutdown broke')),
     };
     const diagnostics = new Diagnostics('test', false);
-    const processor = new PrivacySpanProcessor(throwing, { catalogue: {}, hashKey: KEY }, diagnostics);
+    const processor = new PrivacySpanProcessor(throwing, { catalogue: {}, hashKey: KEY }, diagnostics, scrubSpan);
     expect(() => runOneSpan(processor)).not.toThrow();
     return Promise.all([processor.forceFlush(), processor.shutdown()]).then(() => {
-      expect(diagnostics.list().length).toBeGreaterThanOrEqual(4);
+      expect(diagnostics.list().map((d) => d.message)).toEqual([
+        'span processor onEnd failed: Error: onEnd broke',
+        'span processor forceFlush failed: Error: flush broke',
+        'span processor shutdown failed: Error: shutdown broke',
+      ]);
     });
+  });
+
+  it('never hands the next processor a live span: not at start, and only a copy at the end', () => {
+    const recorder = new Recorder();
+    const seen: ReadableSpan[] = [];
+    const spy: SpanProcessor = { onStart: () => undefined, onEnd: (span) => seen.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const provider = new BasicTracerProvider({ spanProcessors: [spy, new PrivacySpanProcessor(recorder, { catalogue: {}, hashKey: KEY }, undefined, scrubSpan)] });
+    provider.getTracer('t').startSpan('x').end();
+    expect(recorder.started).toHaveLength(0);
+    expect(recorder.ended).toHaveLength(1);
+    expect(recorder.ended[0]).not.toBe(seen[0]);
+  });
+
+  it('asks a policy function at every span end; undefined withholds the span (telemetry off)', () => {
+    const recorder = new Recorder();
+    let on = false;
+    let built = 0;
+    const processor = new PrivacySpanProcessor(recorder, () => {
+      if (!on) return undefined;
+      built++;
+      return { catalogue: { 'cli.command': 'clear' }, hashKey: KEY };
+    }, undefined, scrubSpan);
+    runOneSpan(processor);
+    expect(recorder.ended).toHaveLength(0);
+    expect(processor.withheld).toBe(1);
+    expect(built).toBe(0);
+    on = true;
+    runOneSpan(processor);
+    expect(recorder.ended.map((s) => s.attributes)).toEqual([{ 'cli.command': 'build' }]);
+  });
+
+  it('without a scrubber given, loads it with the first span and passes spans on in order; flush waits for them', async () => {
+    const recorder = new Recorder();
+    const processor = new PrivacySpanProcessor(recorder, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY });
+    const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+    const tracer = provider.getTracer('t');
+    for (const name of ['one', 'two', 'three']) tracer.startSpan(name, { attributes: { 'cli.command': 'jane@corp.example' } }).end();
+    await processor.forceFlush();
+    tracer.startSpan('four').end();
+    await processor.shutdown();
+    expect(recorder.ended.map((s) => s.name)).toEqual(['one', 'two', 'three', 'four']);
+    expect(recorder.ended[0]?.attributes).toEqual({ 'cli.command': '[redacted:email]' });
+  });
+
+  it('fails closed when the policy function throws (e.g. the key file is unreadable)', () => {
+    const recorder = new Recorder();
+    const processor = new PrivacySpanProcessor(recorder, () => {
+      throw new Error('no key');
+    }, undefined, scrubSpan);
+    expect(() => runOneSpan(processor)).not.toThrow();
+    expect(recorder.ended).toHaveLength(0);
+    expect(processor.failed).toBe(1);
   });
 });

@@ -1,37 +1,45 @@
-import { SpanStatusCode } from '@opentelemetry/api';
-import type { Attributes, Span } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { createHash } from 'node:crypto';
+import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyedDigest } from '../../src/privacy/hash.js';
 import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
 import { scrubSpan } from '../../src/privacy/scrub-span.js';
+import { hostileCorpus } from '../support/hostile.js';
 
 const KEY = Buffer.from('5a'.repeat(32), 'hex');
 const POLICY: PrivacyPolicy = {
-  catalogue: { 'cli.command': 'clear', 'project.name': 'hash', 'project.tags': 'hash', 'build.count': 'clear' },
+  catalogue: { 'cli.command': 'clear', 'project.name': 'hash', 'project.tags': 'hash', 'build.count': 'clear', 'build.note': 'clear', 'build.args': 'clear' },
   hashKey: KEY,
+  paths: { home: '/home/jane', userName: 'jane', cwd: '/home/jane/work', appRoot: '/home/jane/work/acme' },
 };
 
 /** Ends one real span made by a real tracer provider and returns it as the SDK hands it to processors. */
-function endedSpan(build: (span: Span) => void, attributes: Attributes = {}): ReadableSpan {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const span = provider.getTracer('scrub-test').startSpan('build', { attributes });
+function endedSpan(build: (span: Span) => void, attributes: Attributes = {}, resource?: Resource, name = 'build'): ReadableSpan {
+  const ended: ReadableSpan[] = [];
+  const recorder: SpanProcessor = { onStart: () => undefined, onEnd: (span) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+  const provider = new BasicTracerProvider({ spanProcessors: [recorder], ...(resource ? { resource } : {}) });
+  const span = provider.getTracer('scrub-test').startSpan(name, { attributes });
   build(span);
   span.end();
-  const [finished] = exporter.getFinishedSpans();
-  if (!finished) throw new Error('the in-memory exporter got no span');
+  const [finished] = ended;
+  if (!finished) throw new Error('the processor got no span');
   return finished;
 }
 
-describe('scrubSpan', () => {
-  it('keeps declared clear keys as they are', () => {
+describe('scrubSpan: the catalogue', () => {
+  it('keeps declared clear keys as they are when they hold nothing to scrub', () => {
     const copy = scrubSpan(endedSpan(() => undefined, { 'cli.command': 'build', 'build.count': 3 }), POLICY);
     expect(copy.attributes).toEqual({ 'cli.command': 'build', 'build.count': 3 });
   });
 
-  it('drops every undeclared key and counts them in droppedAttributesCount', () => {
+  it('drops every undeclared key and counts them in droppedAttributesCount, never naming them', () => {
     const span = endedSpan(() => undefined, {
       'cli.command': 'build',
       'user.email': 'jane@corp.example',
@@ -41,87 +49,233 @@ describe('scrubSpan', () => {
     const copy = scrubSpan(span, POLICY);
     expect(copy.attributes).toEqual({ 'cli.command': 'build' });
     expect(copy.droppedAttributesCount).toBe(span.droppedAttributesCount + 3);
+    expect(JSON.stringify(copy.attributes)).not.toMatch(/user\.email|file\.path|http\.url/);
   });
 
   it("keeps optel's own lifecycle keys without a declaration", () => {
     const attributes = { 'optel.lifecycle': 'completed', 'optel.outcome': 'failure', 'process.exit.code': 3, 'error.type': 'DeployError' };
     expect(scrubSpan(endedSpan(() => undefined, attributes), POLICY).attributes).toEqual(attributes);
   });
+});
 
+describe('scrubSpan: hashing', () => {
   it('replaces the values of hash keys with their keyed digest', () => {
     const copy = scrubSpan(endedSpan(() => undefined, { 'project.name': 'acme' }), POLICY);
     expect(copy.attributes['project.name']).toBe(keyedDigest(KEY, 'acme'));
     expect(JSON.stringify(copy.attributes)).not.toContain('acme');
   });
 
-  it('hashes arrays element by element', () => {
-    const copy = scrubSpan(endedSpan(() => undefined, { 'project.tags': ['alpha', 'beta', 'alpha'] }), POLICY);
+  it('hashes arrays element by element, normalizing each value first', () => {
+    const copy = scrubSpan(endedSpan(() => undefined, { 'project.tags': ['alpha', ' beta', 'alpha'] }), POLICY);
     const alpha = keyedDigest(KEY, 'alpha');
     expect(copy.attributes['project.tags']).toEqual([alpha, keyedDigest(KEY, 'beta'), alpha]);
   });
 
-  it('reduces exception events to the exception type: no message, no stack trace', () => {
+  it('uses plain sha256 or md5 (untruncated) when the app opted into them', () => {
+    const span = endedSpan(() => undefined, { 'project.name': ' acme ' });
+    const sha256 = scrubSpan(span, { ...POLICY, hashAlgorithm: 'sha256' }).attributes['project.name'];
+    const md5 = scrubSpan(span, { ...POLICY, hashAlgorithm: 'md5' }).attributes['project.name'];
+    expect(sha256).toBe(createHash('sha256').update('acme').digest('hex'));
+    expect(md5).toBe(createHash('md5').update('acme').digest('hex'));
+  });
+
+  it('gives the same output for the same span, policy and key, and different digests for another key', () => {
+    const span = endedSpan(() => undefined, { 'project.name': 'acme', 'cli.command': 'x' });
+    expect(scrubSpan(span, POLICY).attributes).toEqual(scrubSpan(span, POLICY).attributes);
+    const other = scrubSpan(span, { ...POLICY, hashKey: Buffer.from('a5'.repeat(32), 'hex') });
+    expect(other.attributes['project.name']).not.toBe(scrubSpan(span, POLICY).attributes['project.name']);
+  });
+});
+
+describe('scrubSpan: values that leave in clear', () => {
+  const corpus = hostileCorpus();
+
+  it('scrubs declared clear values, arrays of them, and card numbers given as numbers', () => {
+    const span = endedSpan(() => undefined, {
+      'build.note': `token ${corpus['github']?.value ?? ''} for jane@corp.example in /home/jane/work/acme`,
+      'build.args': ['--password', 'hunter2', `--token=${corpus['npm']?.value ?? ''}`, '/home/jane/.npmrc'],
+      'build.count': 4111111111111111,
+    });
+    const { attributes } = scrubSpan(span, POLICY);
+    expect(attributes['build.note']).toBe('token [redacted:github-token] for [redacted:email] in [cwd]/acme');
+    expect(attributes['build.args']).toEqual(['--password', '[redacted:secret]', '--token=[redacted:npm-token]', '~/.npmrc']);
+    expect(attributes['build.count']).toBe('[redacted:card]');
+  });
+
+  it('scrubs the span name, event names and the status message, keeping them readable', () => {
+    const span = endedSpan(
+      (s) => {
+        s.addEvent(`cache miss for jane@corp.example`, { 'cli.command': 'x' });
+        s.setStatus({ code: SpanStatusCode.ERROR, message: 'failed to read /home/jane/work/acme/secret.json' });
+      },
+      {},
+      undefined,
+      `deploy ${corpus['stripe']?.value ?? ''}`,
+    );
+    const copy = scrubSpan(span, POLICY);
+    expect(copy.name).toBe('deploy [redacted:stripe-key]');
+    expect(copy.events[0]?.name).toBe('cache miss for [redacted:email]');
+    expect(copy.status).toEqual({ code: SpanStatusCode.ERROR, message: 'failed to read [cwd]/acme/secret.json' });
+  });
+
+  it('filters and scrubs the attributes of events and links, and drops trace state', () => {
+    const linked = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED, traceState: new TraceState('vendor=jane@corp.example') };
     const span = endedSpan((s) => {
-      s.recordException(new TypeError('cannot read /home/jane/.aws/credentials'));
+      s.addEvent('cache.miss', { 'cli.command': 'build', 'project.name': 'acme', 'cache.key': '/home/jane/x' });
+      s.addLink({ context: linked, attributes: { 'build.note': 'ip 203.0.113.7', 'link.secret': 'x' } });
     });
     const copy = scrubSpan(span, POLICY);
+    expect(copy.events[0]?.attributes).toEqual({ 'cli.command': 'build', 'project.name': keyedDigest(KEY, 'acme') });
+    expect(copy.events[0]?.droppedAttributesCount).toBe(1);
+    expect(copy.links[0]?.attributes).toEqual({ 'build.note': 'ip [redacted:ip]' });
+    expect(copy.links[0]?.droppedAttributesCount).toBe(1);
+    expect(copy.links[0]?.context).toEqual({ traceId: linked.traceId, spanId: linked.spanId, traceFlags: TraceFlags.SAMPLED });
+    expect(copy.spanContext().traceState).toBeUndefined();
+  });
+});
+
+describe('scrubSpan: exceptions', () => {
+  it('keeps the type, scrubs the message and keeps the stack only as relative frames', () => {
+    const error = new TypeError('cannot read /home/jane/.aws/credentials for jane@corp.example');
+    error.stack = [
+      'TypeError: cannot read /home/jane/.aws/credentials for jane@corp.example',
+      '    at load (/home/jane/work/acme/dist/load.js:3:7)',
+      '    at run (/home/jane/work/acme/node_modules/commander/lib/command.js:9:1)',
+      '    at elsewhere (/opt/tools/x.js:1:1)',
+    ].join('\n');
+    const copy = scrubSpan(endedSpan((s) => s.recordException(error)), POLICY);
     expect(copy.events).toHaveLength(1);
     expect(copy.events[0]?.name).toBe('exception');
-    expect(copy.events[0]?.attributes).toEqual({ 'exception.type': 'TypeError' });
+    expect(copy.events[0]?.attributes).toEqual({
+      'exception.type': 'TypeError',
+      'exception.message': 'cannot read ~/.aws/credentials for [redacted:email]',
+      'exception.stacktrace': '    at load (dist/load.js:3:7)\n    at run (node_modules/commander/lib/command.js:9:1)',
+    });
     expect(JSON.stringify(copy.events)).not.toContain('/home/jane');
   });
 
-  it('filters the attributes of other events through the catalogue', () => {
-    const span = endedSpan((s) => {
-      s.addEvent('cache.miss', { 'cli.command': 'build', 'project.name': 'acme', 'cache.key': '/home/jane/x' });
+  it('leaves out a stack with no frame worth keeping', () => {
+    const error = new Error('x');
+    error.stack = 'Error: x\n    at node:internal/main:1:1';
+    expect(scrubSpan(endedSpan((s) => s.recordException(error)), POLICY).events[0]?.attributes).toEqual({ 'exception.type': 'Error', 'exception.message': 'x' });
+  });
+});
+
+describe('scrubSpan: the resource', () => {
+  const appResource = resourceFromAttributes({
+    'service.name': 'acme',
+    'service.instance.id': 'jane-laptop',
+    'service.namespace': 'jane@corp.example',
+    'telemetry.sdk.name': 'opentelemetry',
+    'host.name': 'jane-laptop',
+    'host.id': 'f00dfeedf00dfeedf00dfeedf00dfeed',
+    'host.arch': 'amd64',
+    'os.type': 'linux',
+    'process.owner': 'jane',
+    'process.command_args': ['node', '/home/jane/acme/cli.js', '--token', 'x'],
+    'process.executable.path': '/home/jane/.nvm/node',
+    'process.pid': 42,
+    'process.runtime.name': 'nodejs',
+    'optel.install.id': '6f1c1a7e-3b1d-4c8e-9a0b-2f3e4d5c6b7a',
+    'optel.project.id': '0123456789abcdef0123456789abcdef',
+    'deployment.environment.name': 'production',
+  });
+
+  it('keeps only non-identifying keys, scrubbing their values, and applies the overrides', () => {
+    const copy = scrubSpan(endedSpan(() => undefined, {}, appResource), { ...POLICY, resourceOverrides: { 'service.name': 'acme-cli', 'service.version': '1.2.0' } });
+    expect(copy.resource.attributes).toEqual({
+      'service.name': 'acme-cli',
+      'service.version': '1.2.0',
+      'service.namespace': '[redacted:email]',
+      'telemetry.sdk.name': 'opentelemetry',
+      'host.arch': 'amd64',
+      'os.type': 'linux',
+      'process.runtime.name': 'nodejs',
+      'optel.install.id': '6f1c1a7e-3b1d-4c8e-9a0b-2f3e4d5c6b7a',
+      'optel.project.id': '0123456789abcdef0123456789abcdef',
+      'deployment.environment.name': 'production',
     });
-    const [event] = scrubSpan(span, POLICY).events;
-    expect(event?.attributes).toEqual({ 'cli.command': 'build', 'project.name': keyedDigest(KEY, 'acme') });
   });
 
-  it('removes the status message but keeps the status code', () => {
-    const span = endedSpan((s) => {
-      s.setStatus({ code: SpanStatusCode.ERROR, message: 'failed to read /home/jane/secret' });
-    });
-    const copy = scrubSpan(span, POLICY);
-    expect(copy.status.code).toBe(SpanStatusCode.ERROR);
-    expect(copy.status.message).toBeUndefined();
+  it('is one object per source resource, so exporters can group spans by it', () => {
+    const first = scrubSpan(endedSpan(() => undefined, {}, appResource), POLICY);
+    const second = scrubSpan(endedSpan(() => undefined, {}, appResource), POLICY);
+    expect(first.resource).toBe(second.resource);
+    expect(first.resource).not.toBe(appResource);
+    expect(first.resource.getRawAttributes()).toEqual(Object.entries(first.resource.attributes));
   });
 
-  it('keeps identity and timing: name, ids, parent, times', () => {
-    const span = endedSpan(() => undefined, { 'cli.command': 'build' });
-    const copy = scrubSpan(span, POLICY);
-    expect(copy.name).toBe(span.name);
-    expect(copy.spanContext()).toEqual(span.spanContext());
-    expect(copy.startTime).toEqual(span.startTime);
-    expect(copy.endTime).toEqual(span.endTime);
-    expect(copy.duration).toEqual(span.duration);
-    expect(copy.resource).toBe(span.resource);
+  it('follows a resource whose detectors are still running, and settles with it', async () => {
+    let settle: (value: string) => void = () => undefined;
+    const pending = resourceFromAttributes({ 'service.name': 'acme', 'host.name': new Promise<AttributeValue>((resolve) => (settle = resolve)), 'os.version': new Promise<AttributeValue>((resolve) => setTimeout(() => resolve('6.1'), 1)) });
+    const copy = scrubSpan(endedSpan(() => undefined, {}, pending), POLICY);
+    expect(copy.resource.asyncAttributesPending).toBe(true);
+    settle('jane-laptop');
+    await copy.resource.waitForAsyncAttributes?.();
+    expect(copy.resource.asyncAttributesPending).toBe(false);
+    expect(copy.resource.attributes).toEqual({ 'service.name': 'acme', 'os.version': '6.1' });
   });
+});
 
-  it('never changes the live span, which other processors may still hold', () => {
+describe('scrubSpan: the live span', () => {
+  it('is never changed, since other processors may still hold it', () => {
     const span = endedSpan(
       (s) => {
-        s.recordException(new Error('secret message'));
-        s.setStatus({ code: SpanStatusCode.ERROR, message: 'status secret' });
+        s.recordException(new Error('secret message /home/jane'));
+        s.setStatus({ code: SpanStatusCode.ERROR, message: 'status secret jane@corp.example' });
       },
-      { 'cli.command': 'build', 'project.name': 'acme', 'user.email': 'jane@corp.example', 'project.tags': ['a', 'b'] },
+      { 'cli.command': 'build', 'project.name': 'acme', 'user.email': 'jane@corp.example', 'project.tags': ['a', 'b'], 'build.note': 'jane@corp.example' },
     );
     const before = {
+      name: span.name,
       attributes: structuredClone(span.attributes),
       events: structuredClone(span.events),
       status: structuredClone(span.status),
       dropped: span.droppedAttributesCount,
+      resource: structuredClone(span.resource.attributes),
     };
     scrubSpan(span, POLICY);
+    expect(span.name).toBe(before.name);
     expect(span.attributes).toEqual(before.attributes);
     expect(span.events).toEqual(before.events);
     expect(span.status).toEqual(before.status);
     expect(span.droppedAttributesCount).toBe(before.dropped);
+    expect(span.resource.attributes).toEqual(before.resource);
   });
 
-  it('gives the same output for the same span, policy and key', () => {
-    const span = endedSpan(() => undefined, { 'project.name': 'acme', 'cli.command': 'x' });
-    expect(scrubSpan(span, POLICY).attributes).toEqual(scrubSpan(span, POLICY).attributes);
+  it('keeps identity and timing: ids, parent, kind, times', () => {
+    const span = endedSpan(() => undefined, { 'cli.command': 'build' });
+    const copy = scrubSpan(span, POLICY);
+    expect(copy.name).toBe(span.name);
+    expect(copy.kind).toBe(span.kind);
+    expect(copy.spanContext()).toEqual(span.spanContext());
+    expect(copy.startTime).toEqual(span.startTime);
+    expect(copy.endTime).toEqual(span.endTime);
+    expect(copy.duration).toEqual(span.duration);
+  });
+});
+
+describe('scrubSpan: fuzzed keys and values', () => {
+  const value = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.double(),
+    fc.integer(),
+    fc.boolean(),
+    fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.constant(null)), { maxLength: 5 }),
+    fc.array(fc.double(), { maxLength: 5 }),
+  );
+  const attributes = fc.dictionary(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.constantFrom('cli.command', 'project.name', 'project.tags', 'build.note', 'optel.outcome', '__proto__', 'constructor')), value, { maxKeys: 12 });
+
+  it('never throws, and only declared or optel keys come out', () => {
+    fc.assert(
+      fc.property(attributes, attributes, fc.string({ unit: 'binary', maxLength: 200 }), (own, eventAttributes, name) => {
+        const span = endedSpan((s) => s.addEvent(name, eventAttributes as Attributes), own as Attributes, undefined, name);
+        const copy = scrubSpan(span, POLICY);
+        const allowed = new Set([...Object.keys(POLICY.catalogue), 'optel.lifecycle', 'optel.outcome', 'process.exit.code', 'error.type']);
+        for (const key of Object.keys(copy.attributes)) expect(allowed.has(key), key).toBe(true);
+        for (const key of Object.keys(copy.events[0]?.attributes ?? {})) expect(allowed.has(key), key).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

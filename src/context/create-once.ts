@@ -1,0 +1,50 @@
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+let counter = 0;
+
+/**
+ * Reads the value stored at `path`, or stores `fresh` there if there is none
+ * (or only a damaged one), and returns what the file holds afterwards. Two
+ * processes doing this at once agree on one value: the file is created by
+ * hard-linking a complete temp file, which fails if another process got
+ * there first. Throws when the file can't be written; the caller decides
+ * what that means.
+ */
+export function readOrCreate(path: string, fresh: string, valid: (text: string) => boolean, mode: number): string {
+  const existing = readValid(path, valid);
+  if (existing !== undefined) return existing;
+  counter = (counter + 1) % 1_000_000;
+  const temp = `${path}.${process.pid}.${Date.now().toString(36)}${counter.toString(36)}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(temp, `${fresh}\n`, { mode, flag: 'wx' });
+    try {
+      linkSync(temp, path);
+      return fresh;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const winner = readValid(path, valid);
+      if (winner !== undefined) return winner;
+      // A damaged file: replace it.
+      rmSync(path, { force: true });
+      linkSync(temp, path);
+      return fresh;
+    }
+  } finally {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // `force` ignores only a missing file; under a non-directory nothing was created.
+    }
+  }
+}
+
+function readValid(path: string, valid: (text: string) => boolean): string | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    return valid(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}

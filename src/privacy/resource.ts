@@ -1,0 +1,70 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { isAllowedResourceKey } from './catalogue.js';
+
+/**
+ * The resource that leaves with a span: only the allow-listed keys of the
+ * source resource (values scrubbed), then `overrides` (the app's own
+ * service name and version, so a user's OTEL_SERVICE_NAME never renames the
+ * vendor's telemetry). A plain object implementing Resource, so building it
+ * loads no OpenTelemetry code. While the source still waits for
+ * asynchronous detectors, the attributes are rebuilt on each read; once it
+ * settles they are fixed.
+ */
+export function scrubbedResource(source: Resource, scrubValue: (value: AttributeValue) => AttributeValue, overrides: Attributes): Resource {
+  let settled: Attributes | undefined;
+  const attributes = (): Attributes => {
+    if (settled) return settled;
+    const pending = source.asyncAttributesPending === true;
+    const built: Attributes = {};
+    const from = pending ? settledSoFar(source) : source.attributes;
+    for (const key of Object.keys(from)) {
+      const value = from[key];
+      if (value === undefined || value === null || !isAllowedResourceKey(key)) continue;
+      // optel's own keys hold ids optel made (random, or keyed digests) and pass as they are.
+      built[key] = key.startsWith('optel.') ? value : scrubValue(value);
+    }
+    Object.assign(built, overrides);
+    if (!pending) settled = built;
+    return built;
+  };
+  return plainResource(attributes, source);
+}
+
+/**
+ * The attributes already settled, read without touching `attributes`
+ * (which the SDK reports as an error while detectors are still running).
+ * The first value of a key wins, as in the SDK's own resource.
+ */
+function settledSoFar(source: Resource): Attributes {
+  const attributes: Attributes = {};
+  for (const [key, value] of source.getRawAttributes()) {
+    if (value === undefined || value === null || typeof (value as { then?: unknown }).then === 'function') continue;
+    attributes[key] ??= value as AttributeValue;
+  }
+  return attributes;
+}
+
+function plainResource(attributes: () => Attributes, source?: Resource): Resource {
+  const schemaUrl = source?.schemaUrl;
+  const resource: Resource = {
+    get asyncAttributesPending() {
+      return source?.asyncAttributesPending === true;
+    },
+    get attributes() {
+      return attributes();
+    },
+    ...(schemaUrl === undefined ? {} : { schemaUrl }),
+    async waitForAsyncAttributes() {
+      await source?.waitForAsyncAttributes?.();
+    },
+    merge(other: Resource | null): Resource {
+      const merged = { ...attributes(), ...(other?.attributes ?? {}) };
+      return plainResource(() => merged);
+    },
+    getRawAttributes() {
+      return Object.entries(attributes());
+    },
+  };
+  return resource;
+}
