@@ -1,19 +1,20 @@
 import { defineConfig } from 'tsup';
+import { builtinsWithoutFacades } from './build/builtins-without-facades.js';
+
+// The library: ESM and CommonJS, each with its own type declarations. The
+// OpenTelemetry pipeline is reached through a dynamic import, so with
+// telemetry off none of the SDK modules are ever loaded.
+const library = {
+  entry: { index: 'src/index.ts' },
+  target: 'node20',
+  platform: 'node',
+  sourcemap: true,
+  splitting: true,
+} as const;
 
 export default defineConfig([
-  {
-    // The library: ESM and CommonJS, each with its own type declarations.
-    // The OpenTelemetry pipeline is reached through a dynamic import, so with
-    // telemetry off none of the SDK modules are ever loaded.
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    target: 'node20',
-    platform: 'node',
-    sourcemap: true,
-    clean: true,
-    splitting: true,
-  },
+  { ...library, format: ['esm'], dts: true, clean: true, plugins: [builtinsWithoutFacades()] },
+  { ...library, format: ['cjs'], dts: true, clean: false },
   {
     // The `optel` bin (ESM only; it is run, not imported).
     entry: { 'cli/main': 'src/cli/main.ts' },

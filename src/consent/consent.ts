@@ -12,7 +12,7 @@ import type { UserFiles } from './paths.js';
 import type { ProjectDiscovery } from './project-file.js';
 import { discoverProject, writeProjectFile } from './project-file.js';
 import type { ConsentStatus } from './resolve.js';
-import { DEFAULT_CONSENT_VERSION, resolveConsent } from './resolve.js';
+import { DEFAULT_CONSENT_VERSION, resolveConsent, saysNoWithoutLookups } from './resolve.js';
 import { readConsentFile, writeConsentFile } from './user-file.js';
 
 export type ConsentScope = 'user' | 'project';
@@ -77,6 +77,8 @@ export class Consent {
 
   /** Cheap check used by the sampler and on the export path, so a "no" given mid-run stops what is not yet sent. */
   isEnabled(): boolean {
+    // An env switch, the flag or the app saying no settles it without touching the disk.
+    if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return false;
     return this.status().enabled;
   }
 
@@ -157,6 +159,7 @@ export class Consent {
    * nothing either way. Never throws.
    */
   showNoticeIfDue(): void {
+    if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return; // no notice after a "no"; no disk read either
     if (this.#noticeRun !== undefined || this.status().notice !== 'this-run') return;
     const { version } = this.status();
     try {

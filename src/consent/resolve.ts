@@ -121,7 +121,18 @@ function saidYesThemselves(inputs: ConsentInputs, version: string): boolean {
   return file.kind === 'answer' && file.enabled && (file.version ?? DEFAULT_CONSENT_VERSION) === version;
 }
 
-function sourcesBeforeCi(inputs: ConsentInputs): ConsentSource[] {
+type LookupFreeInputs = Pick<ConsentInputs, 'env' | 'envPrefix' | 'codeEnabled' | 'flagDisabled'>;
+
+/**
+ * Whether a source that needs no lookup (the code option, the flag, the env
+ * switches) says no. Lets the telemetry-off path answer without reading any
+ * file; `status()` still consults everything.
+ */
+export function saysNoWithoutLookups(inputs: LookupFreeInputs): boolean {
+  return sourcesBeforeCi(inputs).some((source) => source.value === false);
+}
+
+function sourcesBeforeCi(inputs: LookupFreeInputs): ConsentSource[] {
   const { env, envPrefix } = inputs;
   const disabledVar = `${envPrefix}_TELEMETRY_DISABLED`;
   return [

@@ -1,0 +1,48 @@
+import { builtinModules } from 'node:module';
+import type { Options } from 'tsup';
+
+type TsupPlugin = NonNullable<Options['plugins']>[number];
+
+const BUILTINS = new Set(builtinModules);
+/** The import forms esbuild writes for Node builtins in ESM output. */
+const BUILTIN_IMPORT = /^import\s+(?:\{([^}]*)\}|\*\s+as\s+([\w$]+)|([\w$]+))\s+from\s+"(?:node:)?([a-z_/]+)";$/gm;
+
+/**
+ * For the ESM build only. `import { readFileSync } from "fs"` makes Node build
+ * an ES module facade for all of `fs` (and `os`, `path`, ...): ~2.5 ms at
+ * start-up in all, paid by every app importing optel, telemetry on or off.
+ * This rewrites each such import into a binding taken from
+ * `process.getBuiltinModule` (Node >= 20.16, no facade), falling back to a
+ * dynamic import on older Node 20 releases. The bindings are put on the first
+ * line, before any other code runs, so line numbers (and source maps) stay put.
+ */
+export function builtinsWithoutFacades(): TsupPlugin {
+  return {
+    name: 'builtins-without-facades',
+    renderChunk(code, chunk) {
+      if (this.format !== 'esm' || !chunk.path.endsWith('.js')) return undefined;
+      const bindings: string[] = [];
+      const rewritten = code.replace(BUILTIN_IMPORT, (whole, named: string | undefined, namespace: string | undefined, defaultName: string | undefined, id: string) => {
+        if (!BUILTINS.has(id)) return whole;
+        const specifier = JSON.stringify(`node:${id}`);
+        const module = `(globalThis.process.getBuiltinModule?.(${specifier}) ?? (await import(${specifier})))`;
+        if (named !== undefined) {
+          const pattern = named
+            .split(',')
+            .map((part) => part.trim())
+            .filter(Boolean)
+            .map((part) => part.replace(/^([\w$]+)\s+as\s+([\w$]+)$/, '$1: $2'))
+            .join(', ');
+          bindings.push(`const { ${pattern} } = ${module};`);
+        } else if (namespace !== undefined) {
+          bindings.push(`const ${namespace} = ${module};`);
+        } else if (defaultName !== undefined) {
+          bindings.push(`const ${defaultName} = globalThis.process.getBuiltinModule?.(${specifier}) ?? (await import(${specifier})).default;`);
+        }
+        return '';
+      });
+      if (bindings.length === 0) return undefined;
+      return { code: `${bindings.join(' ')} ${rewritten}`, map: chunk.map ?? null };
+    },
+  };
+}
