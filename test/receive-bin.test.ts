@@ -13,6 +13,7 @@ import type { ReceivedSpan } from '../src/receiver/spans.js';
 import { runToExit, startChild } from './helpers/child-process.js';
 import type { RunningChild } from './helpers/child-process.js';
 import { isolateFromOtelEnv } from './helpers/otel-env.js';
+import { ROOT } from './support/child.js';
 import { createStockPipeline } from './helpers/stock-pipeline.js';
 
 const LISTENING = /^optel receive: listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1\/traces)$/;
@@ -27,7 +28,13 @@ beforeAll(async () => {
   restoreEnv = isolateFromOtelEnv();
   workDir = await mkdtemp(join(tmpdir(), 'optel-bin-test-'));
   await build({
-    entry: { main: 'src/cli/main.ts' },
+    entry: { main: join(ROOT, 'src', 'cli', 'main.ts') },
+    // Tests run in an empty working directory; resolve from the repository.
+    esbuildOptions(options) {
+      options.absWorkingDir = ROOT;
+    },
+    // .mjs: the temp dir has no package.json saying "type": "module".
+    outExtension: () => ({ js: '.mjs' }),
     outDir: join(workDir, 'bin'),
     format: ['esm'],
     platform: 'node',
@@ -38,7 +45,7 @@ beforeAll(async () => {
     sourcemap: false,
     clean: false,
   });
-  bin = join(workDir, 'bin', 'main.js');
+  bin = join(workDir, 'bin', 'main.mjs');
 });
 
 afterAll(async () => {
