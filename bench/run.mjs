@@ -39,6 +39,31 @@ async function timeApp(app, env, runs) {
   return median(times);
 }
 
+/** Runs a bench app that measures itself, with a stored yes; returns its JSON. */
+async function measureIn(app, env, nodeArgs = []) {
+  const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
+  mkdirSync(join(home, '.config', 'bench'), { recursive: true });
+  writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const child = spawn(process.execPath, [...nodeArgs, join(here, 'apps', app)], {
+      env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const hang = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(hang);
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        reject(new Error(`${app} printed no result: ${out}`));
+      }
+    });
+  });
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -100,6 +125,35 @@ rows.push({
   baseline_ms: round(scrubber.typical.bare / 1000, 4),
   ratio: round(scrubber.typical.privacy / scrubber.typical.bare, 2),
   target: '<= 2x',
+});
+
+// 5. In-process cost of one command (started + completed records, privacy
+// processor, export queue) against a bare OpenTelemetry span, with a live
+// collector receiving in the background.
+const inProcessCollector = await startCollector();
+const perCommand = await measureIn('commands.mjs', { BENCH_ENDPOINT: inProcessCollector.url });
+await inProcessCollector.close();
+rows.push({
+  what: 'one command in process (µs), with privacy processor',
+  optel_ms: round(perCommand.optelNsPerCommand / 1000, 2),
+  baseline: 'bare OTel span (µs)',
+  baseline_ms: round(perCommand.bareNsPerSpan / 1000, 2),
+  ratio: round(perCommand.optelNsPerCommand / perCommand.bareNsPerSpan, 2),
+  commands_per_s: Math.round(perCommand.commandsPerSecond),
+  target: '<= 2x; >= 50k commands/s',
+});
+
+// 6. 100k commands with the collector down: memory stays bounded.
+const down = await startFaultyCollector('refused');
+const flood = await measureIn('flood.mjs', { BENCH_ENDPOINT: down.url }, ['--expose-gc']);
+await down.close();
+rows.push({
+  what: `${flood.commands / 1000}k commands, collector down: heap / RSS growth (MB)`,
+  optel_ms: round(flood.heapGrowthMb),
+  baseline: 'RSS growth (MB)',
+  baseline_ms: round(flood.rssGrowthMb),
+  dropped: flood.stats?.dropped,
+  target: '<= 50 MB growth; queue capped, drops counted',
 });
 
 const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), runs: RUNS, fault_runs: FAULT_RUNS };

@@ -77,6 +77,8 @@ export class Telemetry {
   readonly #current = new AsyncLocalStorage<LiveCommand>();
   readonly #identity: { readonly installId: boolean; readonly projectId: boolean; readonly userId: string | undefined };
   #pipeline: Promise<Pipeline | undefined> | undefined;
+  /** The pipeline once loaded, for synchronous reads (`stats()`). */
+  #loadedPipeline: Pipeline | undefined;
   #fatal: { readonly error: unknown } | undefined;
   #shutDown = false;
 
@@ -325,6 +327,16 @@ export class Telemetry {
     );
   }
 
+  /**
+   * Counters of the export queue: spans the collector accepted, spans
+   * dropped (queue full at 2048, or refused for good by the collector), and
+   * spans waiting. All zero while telemetry is off.
+   */
+  stats(): { readonly sent: number; readonly dropped: number; readonly pending: number } {
+    const pipeline = this.#loadedPipeline;
+    return pipeline ? { sent: pipeline.sent, dropped: pipeline.dropped, pending: pipeline.pending } : { sent: 0, dropped: 0, pending: 0 };
+  }
+
   /** optel's own failures (collector unreachable, unwritable files, ...), newest last. */
   diagnostics(): readonly Diagnostic[] {
     return this.#diagnostics.list();
@@ -396,6 +408,7 @@ export class Telemetry {
           diagnostics: this.#diagnostics,
           fatalError: () => this.#fatal,
         });
+        this.#loadedPipeline = pipeline;
         return pipeline;
       })
       .catch((error: unknown) => {

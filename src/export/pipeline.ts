@@ -56,6 +56,8 @@ export interface Pipeline {
   discard(): void;
   readonly pending: number;
   readonly dropped: number;
+  /** Spans the collector accepted. */
+  readonly sent: number;
   /** Spans ever queued. */
   readonly added: number;
 }
@@ -158,6 +160,9 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     },
     get pending() {
       return queue.pending;
+    },
+    get sent() {
+      return queue.sent;
     },
     get dropped() {
       return queue.dropped;
