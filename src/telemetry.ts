@@ -321,6 +321,8 @@ export class Telemetry {
         descriptions: this.#descriptions,
         envPrefix: this.#prefix,
         hashing: describeHashing(this.#hashAlgorithm),
+        hashAlgorithm: this.#hashAlgorithm,
+        identity: { installId: this.#identity.installId, projectId: this.#identity.projectId },
         userDirName: dirName(this.#app.name),
       },
       options.format === 'json' ? 'json' : 'markdown',

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeTraceRequest } from '../src/receiver/spans.js';
 import { createTelemetry } from '../src/index.js';
+import type { HashAlgorithm, TelemetryOptions } from '../src/index.js';
 import { CONTEXT_KEYS, LIFECYCLE_KEYS } from '../src/transparency/known-keys.js';
 import type { Receiver } from './support/collector.js';
 import { collector, completed, find } from './support/collector.js';
@@ -21,14 +22,22 @@ function capture(): { write(text: string): boolean; text(): string } {
   };
 }
 
-function telemetryIn(dir: string, env: Record<string, string> = {}) {
+function telemetryIn(dir: string, env: Record<string, string> = {}, options: Pick<TelemetryOptions, 'hash' | 'identity'> = {}) {
   return createTelemetry({
     app: { name: 'acme', version: '1.2.0' },
     endpoint: 'https://telemetry.acme.example',
     attributes: { 'cli.command': { treatment: 'clear', description: 'the command | name' }, 'project.name': 'hash' },
     configDir: dir,
     env,
+    ...options,
   });
+}
+
+interface DescribedJson {
+  hashAlgorithm: string;
+  hashing: string;
+  context: { key: string }[];
+  neverCollected: string[];
 }
 
 describe('the generated "what we collect" document', () => {
@@ -54,6 +63,51 @@ describe('the generated "what we collect" document', () => {
     const markdown = telemetryIn(dir, { ACME_TELEMETRY_ENDPOINT: 'http://127.0.0.1:9' }).describe();
     expect(markdown).not.toContain(dir);
     expect(markdown).not.toContain('127.0.0.1:9');
+  });
+
+  it('names the hash the app chose: a keyed hash by default, an unkeyed SHA-256 or MD5 when configured', () => {
+    const cases: { algorithm: HashAlgorithm; label: string; line: RegExp }[] = [
+      { algorithm: 'hmac-sha256', label: 'keyed hash', line: /^Keyed hash: HMAC-SHA256 with a random key/m },
+      { algorithm: 'sha256', label: 'SHA-256 hash (unkeyed)', line: /^Hash: plain SHA-256 of the value, without a key/m },
+      { algorithm: 'md5', label: 'MD5 hash (unkeyed)', line: /^Hash: plain MD5 of the value, without a key/m },
+    ];
+    for (const { algorithm, label, line } of cases) {
+      const telemetry = telemetryIn(tempDir(), {}, { hash: { algorithm } });
+      const markdown = telemetry.describe();
+      expect(markdown, algorithm).toContain(`| \`project.name\` | ${label} |`);
+      expect(markdown, algorithm).toMatch(line);
+      const doc = JSON.parse(telemetry.describe({ format: 'json' })) as DescribedJson;
+      expect(doc.hashAlgorithm).toBe(algorithm);
+      if (algorithm !== 'hmac-sha256') {
+        expect(markdown, algorithm).not.toMatch(/keyed hash \||HMAC/);
+        expect(doc.hashing).not.toContain('HMAC');
+      }
+    }
+  });
+
+  it('lists optel.install.id and optel.project.id only when the app sends them', () => {
+    const keysOf = (identity: TelemetryOptions['identity']) => {
+      const telemetry = telemetryIn(tempDir(), {}, identity === undefined ? {} : { identity });
+      const markdown = telemetry.describe();
+      const json = (JSON.parse(telemetry.describe({ format: 'json' })) as DescribedJson).context.map((k) => k.key);
+      const ids = ['optel.install.id', 'optel.project.id'];
+      // The markdown and the JSON list the same ids.
+      expect(ids.filter((key) => markdown.includes(`\`${key}\``))).toEqual(ids.filter((key) => json.includes(key)));
+      return ids.filter((key) => json.includes(key));
+    };
+    expect(keysOf(undefined)).toEqual(['optel.install.id', 'optel.project.id']);
+    expect(keysOf({ installId: false })).toEqual(['optel.project.id']);
+    expect(keysOf({ projectId: false })).toEqual(['optel.install.id']);
+    expect(keysOf({ installId: false, projectId: false })).toEqual([]);
+  });
+
+  it('does not promise that error messages and stack traces never leave: it says how recorded ones leave', () => {
+    const doc = JSON.parse(telemetryIn(tempDir()).describe({ format: 'json' })) as DescribedJson;
+    const item = doc.neverCollected.find((text) => /stack trace/.test(text));
+    expect(item).toMatch(/^error messages, status messages and stack traces as written:/);
+    expect(item).toContain('leaves scrubbed');
+    expect(item).toContain('relative paths');
+    expect(doc.neverCollected.join('\n')).not.toMatch(/\bin clear\b|file paths/);
   });
 
   it('lists exactly the context keys a real run sends', async () => {

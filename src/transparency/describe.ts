@@ -1,5 +1,5 @@
 import { DISABLE_FLAG } from '../consent/flags.js';
-import type { AttributeCatalogue } from '../options.js';
+import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
 import type { KeyDescription } from './known-keys.js';
 import { CONTEXT_KEYS, LIFECYCLE_KEYS, NEVER_COLLECTED } from './known-keys.js';
 
@@ -13,6 +13,10 @@ export interface DescribeInput {
   readonly envPrefix: string;
   /** How `hash` keys are hashed, in words. */
   readonly hashing: string;
+  /** The algorithm `hashing` describes; it also names how `hash` keys are sent. */
+  readonly hashAlgorithm: HashAlgorithm;
+  /** Which of optel's ids the app sends (`identity.installId` / `identity.projectId`); the others are not listed. */
+  readonly identity: { readonly installId: boolean; readonly projectId: boolean };
   /** The user-scope directory's name under the config dir (not a full path: the document is published). */
   readonly userDirName: string;
 }
@@ -22,12 +26,26 @@ export interface CatalogueDocument {
   readonly endpoint: string;
   readonly attributes: readonly { readonly key: string; readonly sentAs: 'clear' | 'hash'; readonly description?: string }[];
   readonly hashing: string;
+  readonly hashAlgorithm: HashAlgorithm;
   readonly lifecycle: readonly KeyDescription[];
   readonly context: readonly KeyDescription[];
   readonly neverCollected: readonly string[];
   readonly optOut: readonly string[];
   readonly files: string;
 }
+
+/** How a `hash` key is sent, in the attribute table. */
+const HASH_LABELS: Readonly<Record<HashAlgorithm, string>> = {
+  'hmac-sha256': 'keyed hash',
+  sha256: 'SHA-256 hash (unkeyed)',
+  md5: 'MD5 hash (unkeyed)',
+};
+
+/** Context keys that name an id the app can turn off. */
+const OPTIONAL_IDS: Readonly<Record<string, 'installId' | 'projectId'>> = {
+  'optel.install.id': 'installId',
+  'optel.project.id': 'projectId',
+};
 
 /**
  * The "what we collect" document, generated from the same catalogue the
@@ -46,8 +64,12 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
     endpoint: input.endpoint,
     attributes,
     hashing: input.hashing,
+    hashAlgorithm: input.hashAlgorithm,
     lifecycle: LIFECYCLE_KEYS,
-    context: CONTEXT_KEYS,
+    context: CONTEXT_KEYS.filter(({ key }) => {
+      const option = OPTIONAL_IDS[key];
+      return option === undefined || input.identity[option];
+    }),
     neverCollected: NEVER_COLLECTED,
     optOut: [
       `set DO_NOT_TRACK=1 (honoured by many tools)`,
@@ -67,6 +89,7 @@ export function describeCatalogue(input: DescribeInput, format: DescribeFormat):
 
 function renderMarkdown(doc: CatalogueDocument): string {
   const name = doc.app.name;
+  const hashLabel = HASH_LABELS[doc.hashAlgorithm];
   const lines: string[] = [
     `## What ${name} collects`,
     '',
@@ -75,10 +98,10 @@ function renderMarkdown(doc: CatalogueDocument): string {
     '',
     '| attribute | sent as | what it is |',
     '|---|---|---|',
-    ...doc.attributes.map((a) => `| \`${a.key}\` | ${a.sentAs === 'hash' ? 'keyed hash' : 'as is, scrubbed'} | ${cell(a.description ?? '')} |`),
+    ...doc.attributes.map((a) => `| \`${a.key}\` | ${a.sentAs === 'hash' ? hashLabel : 'as is, scrubbed'} | ${cell(a.description ?? '')} |`),
     ...doc.lifecycle.map((k) => `| \`${k.key}\` | as is | ${cell(k.description)} |`),
     '',
-    `Keyed hash: ${doc.hashing}`,
+    `${doc.hashAlgorithm === 'hmac-sha256' ? 'Keyed hash' : 'Hash'}: ${doc.hashing}`,
     '',
     'Sent with every batch, to tell platforms apart:',
     '',

@@ -36,7 +36,9 @@ export const CONTEXT_KEYS: readonly KeyDescription[] = [
 
 export const NEVER_COLLECTED: readonly string[] = [
   'host name, machine id, user name, IP address',
-  'command-line arguments, environment variables, file paths, working directory',
-  'error messages and stack traces in clear',
+  'command-line arguments, environment variables, the working directory and home directory (replaced by `[cwd]` and `~` wherever they appear)',
+  'error messages, status messages and stack traces as written: optel reports a failure by its error class name only; ' +
+    'an exception or status message the app records itself leaves scrubbed (secrets, personal data and local paths replaced), ' +
+    'with only the stack frames inside the app and its packages, as relative paths',
   'any attribute the app did not declare',
 ];
