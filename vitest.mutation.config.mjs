@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/unit/**/*.test.ts'],
+    // As in the main config: a mutant must never find or write files in the repository.
+    setupFiles: ['./test/support/isolated-cwd.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
