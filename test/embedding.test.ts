@@ -24,7 +24,7 @@ import { createTelemetry } from '../src/index.js';
 import { keyedDigest } from '../src/privacy/hash.js';
 import type { Receiver, ReceivedSpan } from './support/collector.js';
 import { collector } from './support/collector.js';
-import { cleanEnv, consentedEnv, ROOT, tempDir } from './support/child.js';
+import { cleanEnv, consentedEnv, registryEnv, ROOT, tempDir } from './support/child.js';
 import type { CommandResult } from './support/command.js';
 import { describeResult, runCommand } from './support/command.js';
 import type { ConnectAttempt } from './support/net-watch.js';
@@ -191,7 +191,7 @@ const LINES: readonly SdkLine[] = [
 
 /** A private HOME, and the npm cache under node_modules/.cache. */
 function npmEnv(): Record<string, string> {
-  const env = cleanEnv();
+  const env = { ...cleanEnv(), ...registryEnv() };
   env['npm_config_cache'] = NPM_CACHE;
   env['npm_config_update_notifier'] = 'false';
   env['npm_config_audit'] = 'false';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
-import { FIXTURES, ROOT, cleanEnv, consentedEnv, runNode, startNode, tempDir } from './support/child.js';
+import { FIXTURES, ROOT, cleanEnv, consentedEnv, registryEnv, runNode, startNode, tempDir } from './support/child.js';
 import type { CommandResult } from './support/command.js';
 import { describeResult, runCommand } from './support/command.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
@@ -28,7 +28,7 @@ interface PackResult {
 
 /** A private HOME and npm cache, so npm writes nothing to the real home directory. */
 function npmEnv(): Record<string, string> {
-  const env = cleanEnv();
+  const env = { ...cleanEnv(), ...registryEnv() };
   env['npm_config_cache'] = join(env['HOME'] ?? tempDir(), '.npm');
   env['npm_config_update_notifier'] = 'false';
   env['npm_config_audit'] = 'false';

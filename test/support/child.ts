@@ -118,3 +118,18 @@ export function startNode(args: readonly string[], options: { env?: Record<strin
 export function runNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
   return startNode(args, options).done;
 }
+
+/**
+ * How this machine reaches the package registry (proxy, extra CA
+ * certificates, npm settings), for tests that run npm with a private HOME:
+ * without them a nested npm (a package's install script) can't verify the
+ * registry's certificate.
+ */
+export function registryEnv(): Record<string, string> {
+  const passed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value === undefined) continue;
+    if (/^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|https?_proxy|no_proxy|npm_config_.+)$/i.test(key)) passed[key] = value;
+  }
+  return passed;
+}
