@@ -2,6 +2,9 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { isAllowedResourceKey } from './catalogue.js';
 
+/** Resource keys whose values optel itself made: a random UUID and a keyed digest. */
+const OWN_IDS: ReadonlySet<string> = new Set(['optel.install.id', 'optel.project.id']);
+
 /**
  * The resource that leaves with a span: only the allow-listed keys of the
  * source resource (values scrubbed), then `overrides` (the app's own
@@ -21,8 +24,10 @@ export function scrubbedResource(source: Resource, scrubValue: (value: Attribute
     for (const key of Object.keys(from)) {
       const value = from[key];
       if (value === undefined || value === null || !isAllowedResourceKey(key)) continue;
-      // optel's own keys hold ids optel made (random, or keyed digests) and pass as they are.
-      built[key] = key.startsWith('optel.') ? value : scrubValue(value);
+      // optel's own ids are random or keyed digests and pass as they are; any
+      // other value, under optel.* too (a user's OTEL_RESOURCE_ATTRIBUTES can
+      // put anything there), is scrubbed.
+      built[key] = OWN_IDS.has(key) ? value : scrubValue(value);
     }
     Object.assign(built, overrides);
     if (!pending) settled = built;

@@ -59,8 +59,22 @@ export function isIdentifyingIPv6(found: string): boolean {
       hexDigits += part.length;
     }
   }
+  if (isLoopbackOrUnspecified(address)) return false;
   if (doubles.length === 2) return groups <= 7 && hexDigits >= 3;
   return groups === 8;
+}
+
+/** `::1` and `::` in any spelling (`0:0:0:0:0:0:0:1`, `0::1`, `::ffff:127.0.0.1`). */
+function isLoopbackOrUnspecified(address: string): boolean {
+  const mappedV4 = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.exec(address);
+  if (mappedV4) return mappedV4[1] === '127';
+  const [head = '', tail] = address.split('::');
+  const groups = [...(head === '' ? [] : head.split(':')), ...(tail === undefined || tail === '' ? [] : tail.split(':'))];
+  if (groups.some((group) => !/^[0-9A-Fa-f]{1,4}$/.test(group))) return false;
+  const values = groups.map((group) => parseInt(group, 16));
+  const last = tail === undefined ? values[values.length - 1] : tail === '' ? 0 : values[values.length - 1];
+  const rest = tail === undefined || tail === '' ? values.slice(0, tail === '' ? values.length : -1) : values.slice(0, -1);
+  return rest.every((value) => value === 0) && (last === 0 || last === 1);
 }
 
 /** Shannon entropy in bits per character. */

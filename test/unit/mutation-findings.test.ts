@@ -1,0 +1,53 @@
+/**
+ * Behaviour the README promises that the code did not deliver, found while
+ * reading the mutants that survived mutation testing, and fixed since: IPv6
+ * addresses with an IPv4 tail were cut after their first octet, the IPv6
+ * loopback in full spelling was redacted, and any optel.* resource value
+ * passed unscrubbed in an app's own SDK.
+ */
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { createTelemetry } from '../../src/index.js';
+import { scrubText } from '../../src/privacy/scrub-text.js';
+import { tempDir } from '../support/child.js';
+
+describe('IPv6 addresses with an IPv4 tail', () => {
+  // The IPv6 pattern tries `[0-9A-Fa-f]{1,4}` before the dotted tail, so the
+  // tail's first octet always wins and the dotted alternative (and the
+  // embedded-IPv4 branch of isIdentifyingIPv6) is never reached. A tail the
+  // IPv4 rule left alone (loopback, 0.0.0.0) is then cut in the middle.
+  it('is replaced whole, or kept whole, never cut after its first octet', () => {
+    for (const address of ['::ffff:127.0.0.1', '2001:db8::0.0.0.0']) {
+      expect([address, '[redacted:ip]'], address).toContain(scrubText(address));
+    }
+  });
+});
+
+describe('loopback', () => {
+  // README: "[redacted:ip] (IPv4 and IPv6, except loopback)"; only the
+  // spelling `::1` is recognized as loopback.
+  it('the IPv6 loopback address is kept in its full spelling too', () => {
+    expect(scrubText('listening on 0:0:0:0:0:0:0:1 port 4318')).toBe('listening on 0:0:0:0:0:0:0:1 port 4318');
+  });
+});
+
+describe("the resource in an app's own SDK", () => {
+  // README: "the other values are scrubbed (optel's own ids pass as they
+  // are)". Every `optel.*` key passes unscrubbed, also one optel never
+  // writes, such as a user's OTEL_RESOURCE_ATTRIBUTES=optel.note=... read by
+  // the app's NodeSDK.
+  it("scrubs a value under an optel.* key that is not one of optel's own ids", async () => {
+    const telemetry = createTelemetry({ app: { name: 'acme' }, endpoint: 'https://telemetry.invalid', configDir: tempDir(), env: {}, consent: { enabled: true } });
+    const received: ReadableSpan[] = [];
+    const next: SpanProcessor = { onStart: () => undefined, onEnd: (span) => received.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'acme', 'optel.note': 'jane@corp.example' }),
+      spanProcessors: [telemetry.spanProcessor(next)],
+    });
+    provider.getTracer('app').startSpan('build').end();
+    await provider.forceFlush();
+    expect(received[0]?.resource.attributes['optel.note']).not.toBe('jane@corp.example');
+  });
+});
