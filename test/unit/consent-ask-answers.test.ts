@@ -111,6 +111,25 @@ describe('consent.ask(): the answers', () => {
     expect(telemetry.consent.isEnabled()).toBe(false);
   });
 
+  it("after an unanswered question, the user's own set(true) turns telemetry on; a project-wide yes does not undo this run's no", async () => {
+    const mine = telemetryIn(installDir(), { consent: { default: 'opt-out' } });
+    await mine.consent.ask({ timeoutMs: 5 });
+    expect(mine.consent.set(true).ok).toBe(true);
+    expect(mine.consent.status()).toMatchObject({ enabled: true, notice: 'not-needed' });
+
+    const root = join(tempDir(), 'repo');
+    mkdirSync(join(root, '.git'), { recursive: true });
+    const cwd = vi.spyOn(process, 'cwd').mockReturnValue(root);
+    try {
+      const project = telemetryIn(installDir(), { consent: { default: 'opt-out' } });
+      await project.consent.ask({ timeoutMs: 5 });
+      expect(project.consent.set(true, { scope: 'project' }).ok).toBe(true);
+      expect(project.consent.isEnabled()).toBe(false);
+    } finally {
+      cwd.mockRestore();
+    }
+  });
+
   it('waits as long as asked; a timeout that is not a finite, non-negative number means the default 30 s', async () => {
     const waited = async (timeoutMs: unknown): Promise<unknown> => {
       prompt.calls.length = 0;
@@ -164,6 +183,13 @@ describe('consent.ask(): when it does not ask', () => {
     await telemetryIn(dir, { consent: { default: 'opt-in', version: 2 } }).consent.ask();
     expect(prompt.calls).toHaveLength(1);
     expect(userFile(dir)).toMatchObject({ enabled: true, version: '2' });
+  });
+
+  it('not after a yes stored before consent versions existed: that was a yes to version 1', async () => {
+    const dir = installDir();
+    writeFileSync(join(dir, 'telemetry.json'), JSON.stringify({ enabled: true }));
+    await telemetryIn(dir).consent.ask();
+    expect(prompt.calls).toHaveLength(0);
   });
 
   it('not after a stored no, even one given for an older consent version', async () => {

@@ -32,6 +32,8 @@ describe('the user file', () => {
   it('an answer keeps the consent version it was given for, when the file has one', () => {
     expect(readConsentFile(fileWith('{"enabled":true}'))).toStrictEqual({ kind: 'answer', enabled: true });
     expect(readConsentFile(fileWith('{"enabled":false,"version":2}'))).toStrictEqual({ kind: 'answer', enabled: false, version: '2' });
+    expect(readConsentFile(fileWith('{"enabled":true,"version":" 2 "}'))).toStrictEqual({ kind: 'answer', enabled: true, version: '2' });
+    expect(readConsentFile(fileWith('{"enabled":true,"version":"  "}'))).toStrictEqual({ kind: 'answer', enabled: true });
   });
 
   it('a directory where the file should be is unreadable, with the reason the system gave', () => {
@@ -79,6 +81,12 @@ describe('the project file', () => {
   it('a projectId is trimmed; a blank one counts as none', () => {
     expect(readProjectFile(fileWith('{"enabled":true,"projectId":"  p-1  "}', '.acme-telemetry.json'))).toStrictEqual({ kind: 'answer', enabled: true, projectId: 'p-1' });
     expect(readProjectFile(fileWith('{"enabled":true,"projectId":"   "}', '.acme-telemetry.json'))).toStrictEqual({ kind: 'answer', enabled: true });
+  });
+
+  it('JSON that is not an object (a number, a string, null, an array) is damage', () => {
+    for (const text of ['5', '"enabled"', 'null', '[]']) {
+      expect(readProjectFile(fileWith(text, '.acme-telemetry.json')), text).toStrictEqual({ kind: 'unreadable', reason: 'not a JSON object' });
+    }
   });
 
   it('an "enabled" that is not true or false is damage, and says so', () => {
@@ -196,6 +204,32 @@ describe('how sources are listed and weighed', () => {
     expect(outside.sources).toContainEqual({ source: 'CI: not detected', value: undefined });
     const allowed = resolveConsent(inputs({ ci: () => ({ detected: true, vendor: 'GitHub Actions' }), ciPolicy: 'on' }));
     expect(allowed.sources).toContainEqual({ source: "CI (GitHub Actions): the app allows telemetry in CI (consent.ci: 'on')", value: undefined });
+  });
+
+  it("in opt-in mode, a yes in CI is still off unless the app allows CI", () => {
+    const optInYes = inputs({ mode: 'opt-in', ci: () => ({ detected: true }) });
+    const status = resolveConsent(optInYes);
+    expect(status.enabled).toBe(false);
+    expect(status.decidedBy).toBe("CI (detected): the app keeps telemetry off in CI (consent.ci: 'off')");
+    expect(resolveConsent({ ...optInYes, ciPolicy: 'on' }).enabled).toBe(true);
+  });
+
+  it('the run that shows the notice says so in words, also when no notice record could be read', () => {
+    const { noticeShownVersion: _reader, ...withoutReader } = inputs({ userFile: { kind: 'absent' } });
+    expect(resolveConsent(withoutReader)).toMatchObject({
+      enabled: false,
+      notice: 'this-run',
+      decidedBy: 'first-run notice (consent version 1): the run that shows it sends nothing; sending starts with the next run',
+    });
+  });
+
+  it('lists unset variables, an absent user file and an unchecked CI plainly', () => {
+    const { sources } = resolveConsent(inputs({ userFile: { kind: 'absent' } }));
+    expect(sources).toContainEqual({ source: 'env DO_NOT_TRACK', value: undefined });
+    expect(sources).toContainEqual({ source: 'env ACME_TELEMETRY_DISABLED', value: undefined });
+    expect(sources).toContainEqual({ source: 'user file /c/acme/telemetry.json', value: undefined, detail: 'absent' });
+    const off = resolveConsent(inputs({ env: { DO_NOT_TRACK: '1' } }));
+    expect(off.sources).toContainEqual({ source: 'CI: not checked', value: undefined, detail: 'another source keeps telemetry off' });
   });
 
   it('OTEL_SDK_DISABLED is read without regard to case or surrounding blanks', () => {

@@ -5,7 +5,7 @@
  * working directory is a stand-in (process.cwd() is replaced), so nothing
  * here looks at or writes into the real one or the home directory.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -81,6 +81,7 @@ describe('the first-run notice (opt-out mode)', () => {
     expect(status).toMatchObject({ enabled: false, notice: 'this-run' });
     expect(status.decidedBy).toContain(`(the notice could not be recorded in ${join(dir, 'telemetry-notice.json')}: `);
     expect(status.decidedBy).toContain('so it is not shown, and nothing is sent)');
+    expect(messages(telemetry).join('\n')).toContain(`could not record the first-run notice in ${join(dir, 'telemetry-notice.json')}; not showing it, and sending nothing: `);
     telemetry.sampler();
     expect(stderr.text()).toBe('');
   });
@@ -144,8 +145,58 @@ describe('answers stored in the project file', () => {
     expect(status.enabled).toBe(true);
     expect(status.files.project).toBeUndefined();
     expect(messages(telemetry)).toContain('could not look for a project file: Error: ENOENT: uv_cwd');
+    expect(telemetry.consent.project()).toStrictEqual({});
     expect(telemetry.consent.set(false, { scope: 'project' }).ok).toBe(false);
     expect(telemetry.consent.isEnabled()).toBe(false);
+  });
+});
+
+describe("what a user's answer deletes", () => {
+  /** A config dir holding this install's key, id and a pending record, as after runs with telemetry on. */
+  function installDir(): string {
+    const dir = join(tempDir(), 'acme');
+    mkdirSync(join(dir, 'telemetry-pending'), { recursive: true });
+    writeFileSync(join(dir, 'telemetry-key'), 'ab'.repeat(32));
+    writeFileSync(join(dir, 'telemetry-id'), '6f1c1a7e-3b1d-4c8e-9a0b-2f3e4d5c6b7a');
+    writeFileSync(join(dir, 'telemetry-pending', '1.otlp.json'), '{}');
+    return dir;
+  }
+
+  it("a no deletes this install's key, id and pending records", () => {
+    const dir = installDir();
+    const result = telemetryIn(dir).consent.set(false);
+    expect(result).toMatchObject({ ok: true, deleted: [join(dir, 'telemetry-key'), join(dir, 'telemetry-id'), join(dir, 'telemetry-pending')] });
+    expect(readdirSync(dir)).toEqual(['telemetry.json']);
+  });
+
+  it('a yes deletes nothing', () => {
+    const dir = installDir();
+    expect(telemetryIn(dir).consent.set(true)).toMatchObject({ ok: true, deleted: [] });
+    expect(readdirSync(dir).sort()).toEqual(['telemetry-id', 'telemetry-key', 'telemetry-pending', 'telemetry.json']);
+  });
+
+  it('a no that cannot be stored still deletes them, and says which file it could not write', () => {
+    const dir = installDir();
+    // A directory (with something in it) where the answer should go: the answer can't be put in place.
+    mkdirSync(join(dir, 'telemetry.json', 'taken'), { recursive: true });
+    const telemetry = telemetryIn(dir, { consent: { enabled: true } });
+    const result = telemetry.consent.set(false);
+    expect(result).toMatchObject({ ok: false, scope: 'user', path: join(dir, 'telemetry.json') });
+    expect(result.deleted).toEqual([join(dir, 'telemetry-key'), join(dir, 'telemetry-id'), join(dir, 'telemetry-pending')]);
+    expect(telemetry.consent.isEnabled()).toBe(false);
+  });
+});
+
+describe('a no from the environment, the flag or the app', () => {
+  it('settles isEnabled() without looking for any file', () => {
+    const cwd = vi.spyOn(process, 'cwd');
+    cwd.mockClear();
+    for (const options of [{ env: { DO_NOT_TRACK: '1' } }, { argv: ['--disable-telemetry'] }, { consent: { enabled: false } }]) {
+      const telemetry = telemetryIn(unwritableDir(), options);
+      expect(telemetry.consent.isEnabled()).toBe(false);
+      telemetry.sampler();
+    }
+    expect(cwd).not.toHaveBeenCalled();
   });
 });
 

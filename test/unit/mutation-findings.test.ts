@@ -14,10 +14,10 @@ import { scrubText } from '../../src/privacy/scrub-text.js';
 import { tempDir } from '../support/child.js';
 
 describe('IPv6 addresses with an IPv4 tail', () => {
-  // The IPv6 pattern tries `[0-9A-Fa-f]{1,4}` before the dotted tail, so the
-  // tail's first octet always wins and the dotted alternative (and the
-  // embedded-IPv4 branch of isIdentifyingIPv6) is never reached. A tail the
-  // IPv4 rule left alone (loopback, 0.0.0.0) is then cut in the middle.
+  // When the IPv6 pattern tried `[0-9A-Fa-f]{1,4}` before the dotted tail,
+  // the tail's first octet always won and the dotted alternative (and the
+  // embedded-IPv4 branch of isIdentifyingIPv6) was never reached: a tail the
+  // IPv4 rule left alone (loopback, 0.0.0.0) was cut in the middle.
   it('is replaced whole, or kept whole, never cut after its first octet', () => {
     for (const address of ['::ffff:127.0.0.1', '2001:db8::0.0.0.0']) {
       expect([address, '[redacted:ip]'], address).toContain(scrubText(address));
@@ -27,7 +27,7 @@ describe('IPv6 addresses with an IPv4 tail', () => {
 
 describe('loopback', () => {
   // README: "[redacted:ip] (IPv4 and IPv6, except loopback)"; only the
-  // spelling `::1` is recognized as loopback.
+  // spelling `::1` used to be recognized as loopback.
   it('the IPv6 loopback address is kept in its full spelling too', () => {
     expect(scrubText('listening on 0:0:0:0:0:0:0:1 port 4318')).toBe('listening on 0:0:0:0:0:0:0:1 port 4318');
   });
@@ -35,7 +35,7 @@ describe('loopback', () => {
 
 describe("the resource in an app's own SDK", () => {
   // README: "the other values are scrubbed (optel's own ids pass as they
-  // are)". Every `optel.*` key passes unscrubbed, also one optel never
+  // are)". Every `optel.*` key used to pass unscrubbed, also one optel never
   // writes, such as a user's OTEL_RESOURCE_ATTRIBUTES=optel.note=... read by
   // the app's NodeSDK.
   it("scrubs a value under an optel.* key that is not one of optel's own ids", async () => {

@@ -9,6 +9,7 @@ import type { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it, vi } from 'vitest';
+import { Diagnostics } from '../../src/diagnostics.js';
 import { scrubbedResource } from '../../src/privacy/resource.js';
 import { scrubSpan } from '../../src/privacy/scrub-span.js';
 
@@ -27,20 +28,51 @@ function oneEndedSpan(): ReadableSpan {
   return span;
 }
 
-describe('PrivacySpanProcessor without diagnostics', () => {
-  it('while the scrubber loads, at most 2048 spans wait; more are dropped and counted', async () => {
+describe('PrivacySpanProcessor while the scrubber loads', () => {
+  it('at most 2048 spans wait; more are dropped, counted and reported', async () => {
     vi.resetModules();
     // A fresh copy of the module: its scrubber is not loaded yet.
     const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
     const next = recorder();
-    const processor = new PrivacySpanProcessor(next, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY });
+    const diagnostics = new Diagnostics('test', false);
+    const processor = new PrivacySpanProcessor(next, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY }, diagnostics);
     const span = oneEndedSpan();
     for (let i = 0; i < 2050; i++) processor.onEnd(span);
     expect(processor.failed).toBe(2);
+    expect(diagnostics.list().map((d) => d.message)).toContain('dropped a span that could not be scrubbed: Error: too many spans waiting for the scrubber to load');
     await processor.forceFlush();
     expect(next.ended).toHaveLength(2048);
   });
 
+  it('if the scrubber cannot be loaded, the waiting spans are dropped and counted, never passed on raw', async () => {
+    vi.resetModules();
+    vi.doMock('../../src/privacy/scrub-span.js', () => {
+      throw new Error('scrubber missing');
+    });
+    try {
+      const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
+      const next = recorder();
+      const diagnostics = new Diagnostics('test', false);
+      const processor = new PrivacySpanProcessor(next, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY }, diagnostics);
+      const span = oneEndedSpan();
+      processor.onEnd(span);
+      processor.onEnd(span);
+      await processor.forceFlush();
+      expect(next.ended).toHaveLength(0);
+      expect(processor.failed).toBe(2);
+      expect(diagnostics.list().map((d) => d.message).join('\n')).toMatch(/^could not load the scrubber; spans dropped: /);
+      const quiet = new PrivacySpanProcessor(next, { catalogue: {}, hashKey: KEY });
+      quiet.onEnd(span);
+      await expect(quiet.forceFlush()).resolves.toBeUndefined();
+      expect(quiet.failed).toBe(1);
+    } finally {
+      vi.doUnmock('../../src/privacy/scrub-span.js');
+      vi.resetModules();
+    }
+  });
+});
+
+describe('PrivacySpanProcessor without diagnostics', () => {
   it('a next processor that throws or rejects never reaches the app', async () => {
     const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
     const throwing: SpanProcessor = {
@@ -77,7 +109,7 @@ describe('the scrubbed resource', () => {
     expect(resource.attributes).toStrictEqual({ 'service.name': 'acme', 'os.version': '6.1' });
   });
 
-  it('keys without a value are left out, and the schema URL is kept', () => {
+  it('keys without a value are left out, and the schema URL is kept', async () => {
     const source: Resource = {
       ...resourceFromAttributes({}),
       attributes: { 'service.name': 'acme', 'service.version': undefined, 'os.type': null as unknown as AttributeValue },
@@ -88,6 +120,8 @@ describe('the scrubbed resource', () => {
     const resource = scrubbedResource(source, scrub, {});
     expect(resource.attributes).toStrictEqual({ 'service.name': 'acme' });
     expect(resource.schemaUrl).toBe('https://opentelemetry.io/schemas/1.24.0');
+    // A source without detectors to wait for (it has no waitForAsyncAttributes of its own).
+    await expect(resource.waitForAsyncAttributes?.()).resolves.toBeUndefined();
     expect(scrubbedResource(resourceFromAttributes({ 'service.name': 'acme' }), scrub, {}).schemaUrl).toBeUndefined();
   });
 

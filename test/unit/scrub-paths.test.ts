@@ -68,9 +68,10 @@ describe('the working directory, the home directory and the login name', () => {
     expect(scrubWith({ userName: 'j' }, '/a/j/b')).toBe('/a/j/b');
   });
 
-  it('a numeric login name (a container uid) is not replaced, but a name ending in digits is', () => {
+  it('a numeric login name (a container uid) is not replaced, but a name with digits at either end is', () => {
     expect(scrubWith({ userName: '1000' }, '/proc/1000/x')).toBe('/proc/1000/x');
     expect(scrubWith({ userName: 'jane2' }, '/data/jane2/x')).toBe('/data/[user]/x');
+    expect(scrubWith({ userName: '2fast' }, '/data/2fast/x')).toBe('/data/[user]/x');
   });
 
   it('a login name with a dot matches only itself', () => {
@@ -93,6 +94,17 @@ describe('stack frames', () => {
 
   it('a message line that mentions a file location is not taken for a frame', () => {
     expect(scrubStack(`Error: failed (/home/jane/work/acme/x.js:3:4)\n${FRAME}`, PATHS)).toBe('    at f (x.js:1:1)');
+  });
+
+  it('a frame path with a doubled separator after the app root is still relative', () => {
+    expect(scrubStack('    at f (/home/jane/work/acme//x.js:1:1)', PATHS)).toBe('    at f (x.js:1:1)');
+  });
+
+  it('a frame line of 2048 characters is read; a longer one is not', () => {
+    const location = ' (/home/jane/work/acme/x.js:1:1)';
+    const name = 'f'.repeat(2048 - 'at '.length - location.length);
+    expect(scrubStack(`    at ${name}${location}`, PATHS)).toBe('    at x.js:1:1');
+    expect(scrubStack(`    at ${name}f${location}`, PATHS)).toBeUndefined();
   });
 
   it('a frame line over 2048 characters, or one without a space before its location, is dropped', () => {

@@ -89,11 +89,16 @@ describe('Authorization headers', () => {
 });
 
 describe('assigned secrets', () => {
-  for (const key of ['api_key', 'api-key', 'access_key', 'accesskey', 'private_key', 'privatekey', 'credential', 'credentials', 'auth_key', 'authkey', 'auth-token']) {
+  for (const key of ['api_key', 'api-key', 'access_key', 'accesskey', 'private_key', 'privatekey', 'credential', 'credentials', 'auth_key', 'authkey', 'auth-token', 'secretkey', 'secret_key', 'passwordhash']) {
     it(`the value of ${key}= is hidden`, () => {
       expect(scrubText(`${key}=s3cr3tvalue`)).toBe(`${key}=[redacted:secret]`);
     });
   }
+
+  it('blanks around the = or : do not hide the value from the rule', () => {
+    expect(scrubText('password = hunter2')).toBe('password = [redacted:secret]');
+    expect(scrubText('"token" :  "hunter2"')).toBe('"token" :  "[redacted:secret]"');
+  });
 
   it('a password that merely ends in digits is still a password', () => {
     expect(scrubText('password=hunter123')).toBe('password=[redacted:secret]');
@@ -243,6 +248,26 @@ describe('IP addresses', () => {
 
   it('a short all-digit IPv6 address is hidden too', () => {
     expect(scrubText('2001:0:1:2::3')).toBe('[redacted:ip]');
+  });
+
+  for (const loopback of [
+    '::1', '::', '0:0:0:0:0:0:0:1', '0000:0000:0000:0000:0000:0000:0000:0001', '0::1', '::0000:0001', '0:0::0:1', '0:0:0:0:0:0:0:0', '0000:0000::',
+    '::ffff:127.0.0.1', '::ffff:127.10.20.30', '::FFFF:127.1.2.3', '0:0:0:0:0:ffff:127.0.0.1', '0000:0000:0000:0000:0000:ffff:127.0.0.1',
+  ]) {
+    it(`the loopback or unspecified address ${loopback} stays, in any spelling`, () => {
+      expect(scrubText(`listening on ${loopback} ok`)).toBe(`listening on ${loopback} ok`);
+      expect(scrubText(`[${loopback}]:8080`)).toBe(`[${loopback}]:8080`);
+    });
+  }
+
+  it('a loopback address with a zone stays', () => {
+    expect(scrubText('on 0:0:0:0:0:0:0:1%lo ok')).toBe('on 0:0:0:0:0:0:0:1%lo ok');
+  });
+
+  it('addresses that only look like loopback are hidden whole', () => {
+    for (const address of ['0:0:0:0:0:0:0:2', '1:0:0:0:0:0:0:1', '0:0:0:0:0:0:1:0', '0:0:0:0:0:0:1:1', '0::1:1', '0:0:1::', '1000:0::', '1::ffff:127.0.0.1', 'fe80::ffff:127.0.0.1']) {
+      expect(scrubText(`from ${address} ok`), address).toBe('from [redacted:ip] ok');
+    }
   });
 
   it('a::b (a name path, not an address) stays', () => {

@@ -91,16 +91,18 @@ describe('dropped-attribute counts', () => {
     expect(event?.droppedAttributesCount).toBe(2);
   });
 
-  it("a link's count does the same; a link without attributes gets no count", () => {
+  it("a link's count does the same; a link that lost nothing gets no count", () => {
     const linked = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED };
     const span = endedSpan((s) => {
       s.addLink({ context: linked, attributes: { 'link.kind': 'x', 'cli.command': 'y', 'third.key': 'z' } });
       s.addLink({ context: { ...linked, spanId: 'c'.repeat(16) } });
+      s.addLink({ context: { ...linked, spanId: 'd'.repeat(16) }, attributes: { 'cli.command': 'z' } });
     }, {}, { attributePerLinkCountLimit: 2 });
-    const [counted, bare] = scrubSpan(span, POLICY).links;
+    const [counted, bare, clean] = scrubSpan(span, POLICY).links;
     expect(counted?.attributes).toStrictEqual({ 'cli.command': 'y' });
     expect(counted?.droppedAttributesCount).toBe(2);
     expect(bare).toStrictEqual({ context: { ...linked, spanId: 'c'.repeat(16) }, attributes: {} });
+    expect(clean).toStrictEqual({ context: { ...linked, spanId: 'd'.repeat(16) }, attributes: { 'cli.command': 'z' } });
   });
 
   it('an event the SDK reported without drops keeps its count of zero', () => {
