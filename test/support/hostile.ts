@@ -116,7 +116,7 @@ export const HARMLESS: readonly string[] = [
   '@scope/pkg@1.0.0',
   'git@github.com:acme/repo.git',
   'https://github.com/acme/Repo2Name/blob/main/src/index.ts',
-  'https://registry.npmjs.org/',
+  'https://packages.example.org/',
   'Unexpected token } in JSON at position 5',
   'max_tokens=100',
   'listening on 127.0.0.1:3000',
