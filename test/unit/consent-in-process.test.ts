@@ -66,7 +66,11 @@ describe('the first-run notice (opt-out mode)', () => {
         'Details: https://acme.example/telemetry\n',
     );
     expect(JSON.parse(readFileSync(join(dir, 'telemetry-notice.json'), 'utf8'))).toMatchObject({ shownVersion: '1' });
-    expect(telemetry.consent.status()).toMatchObject({ enabled: false, notice: 'this-run' });
+    expect(telemetry.consent.status()).toMatchObject({
+      enabled: false,
+      notice: 'this-run',
+      decidedBy: 'first-run notice (consent version 1): the run that shows it sends nothing; sending starts with the next run',
+    });
     expect(messages(telemetry)).toContain('first-run notice shown; nothing is sent in this run');
     expect(telemetryIn(dir).consent.status()).toMatchObject({ enabled: true, notice: 'seen' });
   });
@@ -84,6 +88,19 @@ describe('the first-run notice (opt-out mode)', () => {
     expect(messages(telemetry).join('\n')).toContain(`could not record the first-run notice in ${join(dir, 'telemetry-notice.json')}; not showing it, and sending nothing: `);
     telemetry.sampler();
     expect(stderr.text()).toBe('');
+    // Once the user answers, the status says who decided, and nothing about the notice.
+    telemetry.consent.set(true);
+    expect(telemetry.consent.status().decidedBy).not.toContain('notice');
+  });
+
+  it('the run that showed it sends nothing, even when a project-wide yes is stored during that run', () => {
+    const { root } = inRepository();
+    const telemetry = telemetryIn(join(tempDir(), 'acme'));
+    captureStderr();
+    telemetry.sampler();
+    expect(telemetry.consent.set(true, { scope: 'project' }).ok).toBe(true);
+    expect(telemetry.consent.status()).toMatchObject({ enabled: false, notice: 'this-run' });
+    expect(existsSync(join(root, '.acme-telemetry.json'))).toBe(true);
   });
 
   it('a closed stderr does not stop the notice from being recorded', () => {
@@ -214,6 +231,16 @@ describe('set() as plain JavaScript may call it', () => {
     const result = telemetryIn(dir).consent.set(false, { scope: 'team' as 'user' });
     expect(result).toStrictEqual({ ok: false, scope: 'team', error: 'unknown consent scope "team"; use "user" or "project"' });
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a listener that unsubscribed hears no more answers', () => {
+    const telemetry = telemetryIn(join(tempDir(), 'acme'));
+    const heard: boolean[] = [];
+    const unsubscribe = telemetry.consent.onChange((status) => heard.push(status.enabled));
+    telemetry.consent.set(true);
+    unsubscribe();
+    telemetry.consent.set(false);
+    expect(heard).toEqual([true]);
   });
 
   it('a listener that throws does not stop the answer from being stored', () => {
