@@ -187,8 +187,9 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
     id: 'ip',
     what: 'IPv6 addresses other than loopback (full, compressed, with a zone or an IPv4 tail)',
     hint: ':',
-    // The dotted tail is tried first, so `::ffff:10.1.2.3` is taken whole, not cut after `10`.
-    pattern: /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:[0-9]{1,3}\.){3}[0-9]{1,3}|[0-9A-Fa-f]{1,4})?(?:%[A-Za-z0-9_.]{1,32})?(?![A-Za-z0-9:])/g,
+    // The dotted tail is tried first, and a hex group may not be followed by a
+    // dot, so `::ffff:10.1.2.3` (also with `:port` after it) is never cut after `10`.
+    pattern: /(?<![A-Za-z0-9:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:[0-9]{1,3}\.){3}[0-9]{1,3}|[0-9A-Fa-f]{1,4}(?!\.))?(?:%[A-Za-z0-9_.]{1,32})?(?![A-Za-z0-9:])/g,
     confirm: isIdentifyingIPv6,
   },
   {

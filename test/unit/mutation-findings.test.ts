@@ -1,9 +1,12 @@
 /**
  * Behaviour the README promises that the code did not deliver, found while
- * reading the mutants that survived mutation testing, and fixed since: IPv6
+ * reading the mutants that survived mutation testing. Fixed since: IPv6
  * addresses with an IPv4 tail were cut after their first octet, the IPv6
  * loopback in full spelling was redacted, and any optel.* resource value
- * passed unscrubbed in an app's own SDK.
+ * passed unscrubbed in an app's own SDK. Still open (failing): the same cut
+ * when a port follows the address. While a test here fails,
+ * vitest.mutation.config.mjs leaves this file out (a mutation run needs a
+ * green suite to start from); put it back once it passes.
  */
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -22,6 +25,19 @@ describe('IPv6 addresses with an IPv4 tail', () => {
     for (const address of ['::ffff:127.0.0.1', '2001:db8::0.0.0.0']) {
       expect([address, '[redacted:ip]'], address).toContain(scrubText(address));
     }
+  });
+});
+
+describe('IPv6 addresses with an IPv4 tail and a port', () => {
+  // Still open. Node logs a client as `${socket.remoteAddress}:${port}`, so
+  // `::ffff:127.0.0.1:54321` is common. The lookahead after the address,
+  // (?![A-Za-z0-9:]), refuses the `:` of the port after the dotted tail, and
+  // the pattern then backtracks to the hex alternative, which takes only the
+  // first octet: `[redacted:ip].0.0.1:54321`. Same with a letter right after
+  // the tail (`::ffff:127.0.0.1x`).
+  it('is taken whole or left whole, never cut after the first octet of its tail', () => {
+    expect(scrubText('connection from ::ffff:127.0.0.1:54321')).toBe('connection from ::ffff:127.0.0.1:54321');
+    expect(['from 2001:db8::0.0.0.0:443', 'from [redacted:ip]:443']).toContain(scrubText('from 2001:db8::0.0.0.0:443'));
   });
 });
 
