@@ -1,12 +1,9 @@
 /**
  * Behaviour the README promises that the code did not deliver, found while
- * reading the mutants that survived mutation testing. Fixed since: IPv6
- * addresses with an IPv4 tail were cut after their first octet, the IPv6
- * loopback in full spelling was redacted, and any optel.* resource value
- * passed unscrubbed in an app's own SDK. Still open (failing): the same cut
- * when a port follows the address. While a test here fails,
- * vitest.mutation.config.mjs leaves this file out (a mutation run needs a
- * green suite to start from); put it back once it passes.
+ * reading the mutants that survived mutation testing, and fixed since: IPv6
+ * addresses with an IPv4 tail were cut after their first octet (also when a
+ * port followed), the IPv6 loopback in full spelling was redacted, and any
+ * optel.* resource value passed unscrubbed in an app's own SDK.
  */
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
