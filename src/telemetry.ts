@@ -135,12 +135,10 @@ export class Telemetry {
       },
       this.#diagnostics,
     );
-    this.consent.onChange((status) => {
-      if (!status.enabled) void this.#pipeline?.then((pipeline) => pipeline?.discard());
-    });
-    // A "no" deletes the key file; forget the key here too, so a later "yes" starts afresh.
+    // A "no" drops what is queued, and forgets the key (its file is deleted) so a later "yes" starts afresh.
     this.consent.onChange((status) => {
       if (status.enabled) return;
+      void this.#pipeline?.then((pipeline) => pipeline?.discard());
       this.#hashKey = undefined;
       this.#privacy = undefined;
     });

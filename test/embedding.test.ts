@@ -24,9 +24,10 @@ import { createTelemetry } from '../src/index.js';
 import { keyedDigest } from '../src/privacy/hash.js';
 import type { Receiver, ReceivedSpan } from './support/collector.js';
 import { collector } from './support/collector.js';
-import { cleanEnv, consentedEnv, registryEnv, ROOT, tempDir } from './support/child.js';
+import { cleanEnv, consentedEnv, ROOT, tempDir } from './support/child.js';
 import type { CommandResult } from './support/command.js';
 import { describeResult, runCommand } from './support/command.js';
+import { runNpm } from './support/npm.js';
 import type { ConnectAttempt } from './support/net-watch.js';
 import { netWatch } from './support/net-watch.js';
 
@@ -189,21 +190,8 @@ const LINES: readonly SdkLine[] = [
   },
 ];
 
-/** A private HOME, and the npm cache under node_modules/.cache. */
-function npmEnv(): Record<string, string> {
-  const env = { ...cleanEnv(), ...registryEnv() };
-  env['npm_config_cache'] = NPM_CACHE;
-  env['npm_config_update_notifier'] = 'false';
-  env['npm_config_audit'] = 'false';
-  env['npm_config_fund'] = 'false';
-  return env;
-}
-
-async function npm(args: readonly string[], cwd: string): Promise<CommandResult> {
-  const result = await runCommand('npm', args, { cwd, env: npmEnv(), timeoutMs: NPM_TIMEOUT_MS });
-  if (result.code !== 0) throw new Error(describeResult(`npm ${args.join(' ')}`, result));
-  return result;
-}
+/** npm with a private HOME, and its cache under node_modules/.cache (kept between runs). */
+const npm = (args: readonly string[], cwd: string): Promise<CommandResult> => runNpm(args, cwd, { cache: NPM_CACHE, timeoutMs: NPM_TIMEOUT_MS });
 
 const cleanup: string[] = [];
 afterAll(() => {

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
-import { FIXTURES, ROOT, cleanEnv, consentedEnv, registryEnv, runNode, startNode, tempDir } from './support/child.js';
+import { FIXTURES, ROOT, cleanEnv, consentedEnv, runNode, startNode, tempDir } from './support/child.js';
 import type { CommandResult } from './support/command.js';
 import { describeResult, runCommand } from './support/command.js';
+import { npmEnv, runNpm } from './support/npm.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
 
 /** Bound for npm commands; they need the registry for the dependencies. */
@@ -26,21 +27,8 @@ interface PackResult {
   readonly files: readonly PackedFile[];
 }
 
-/** A private HOME and npm cache, so npm writes nothing to the real home directory. */
-function npmEnv(): Record<string, string> {
-  const env = { ...cleanEnv(), ...registryEnv() };
-  env['npm_config_cache'] = join(env['HOME'] ?? tempDir(), '.npm');
-  env['npm_config_update_notifier'] = 'false';
-  env['npm_config_audit'] = 'false';
-  env['npm_config_fund'] = 'false';
-  return env;
-}
-
-async function npm(args: readonly string[], cwd: string): Promise<CommandResult> {
-  const result = await runCommand('npm', args, { cwd, env: npmEnv(), timeoutMs: NPM_TIMEOUT_MS });
-  if (result.code !== 0) throw new Error(describeResult(`npm ${args.join(' ')}`, result));
-  return result;
-}
+/** npm with a private HOME and cache, so it writes nothing to the real home directory. */
+const npm = (args: readonly string[], cwd: string): Promise<CommandResult> => runNpm(args, cwd, { timeoutMs: NPM_TIMEOUT_MS });
 
 function parsePack(stdout: string): PackResult {
   const parsed = JSON.parse(stdout) as PackResult[];

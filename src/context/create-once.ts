@@ -1,7 +1,6 @@
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-
-let counter = 0;
+import { tempNameFor } from '../consent/atomic-file.js';
 
 /**
  * Reads the value stored at `path`, or stores `fresh` there if there is none
@@ -14,8 +13,7 @@ let counter = 0;
 export function readOrCreate(path: string, fresh: string, valid: (text: string) => boolean, mode: number): string {
   const existing = readValid(path, valid);
   if (existing !== undefined) return existing;
-  counter = (counter + 1) % 1_000_000;
-  const temp = `${path}.${process.pid}.${Date.now().toString(36)}${counter.toString(36)}.tmp`;
+  const temp = tempNameFor(path);
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(temp, `${fresh}\n`, { mode, flag: 'wx' });

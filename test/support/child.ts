@@ -61,10 +61,21 @@ export function consentedEnv(extra: Record<string, string | undefined> = {}, app
   return env;
 }
 
+export interface StartOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
 /** Starts `node <args>`; the child is killed if it outlives `timeoutMs` (a hang, not a timing check). */
-export function startNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): RunningChild {
+export function startNode(args: readonly string[], options: StartOptions = {}): RunningChild {
+  return startProcess(process.execPath, args, options);
+}
+
+/** Starts any executable on PATH (npm, npx, bash, ...), with no stdin; killed past `timeoutMs`. */
+export function startProcess(command: string, args: readonly string[], options: StartOptions = {}): RunningChild {
   const started = Date.now();
-  const child = spawn(process.execPath, args, {
+  const child = spawn(command, args, {
     env: options.env ?? cleanEnv(),
     cwd: options.cwd ?? ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,7 +98,11 @@ export function startNode(args: readonly string[], options: { env?: Record<strin
     stderr += chunk;
   });
   const hang = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-  const done = new Promise<ChildResult>((resolve) => {
+  const done = new Promise<ChildResult>((resolve, reject) => {
+    child.on('error', (error) => {
+      clearTimeout(hang);
+      reject(error);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(hang);
       resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
@@ -115,7 +130,7 @@ export function startNode(args: readonly string[], options: { env?: Record<strin
 }
 
 /** Runs `node <args>` to completion. */
-export function runNode(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<ChildResult> {
+export function runNode(args: readonly string[], options: StartOptions = {}): Promise<ChildResult> {
   return startNode(args, options).done;
 }
 
