@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { builtinsWithoutFacades } from './build/builtins-without-facades.js';
+import { oneEagerFile } from './build/one-eager-file.js';
 
 // The library: ESM and CommonJS, each with its own type declarations. The
 // OpenTelemetry pipeline is reached through a dynamic import, so with
@@ -13,7 +14,7 @@ const library = {
 } as const;
 
 export default defineConfig([
-  { ...library, format: ['esm'], dts: true, clean: true, plugins: [builtinsWithoutFacades()] },
+  { ...library, format: ['esm'], dts: true, clean: true, plugins: [builtinsWithoutFacades()], onSuccess: () => oneEagerFile('dist') },
   { ...library, format: ['cjs'], dts: true, clean: false },
   {
     // The `optel` bin (ESM only; it is run, not imported).

@@ -9,10 +9,12 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Receiver } from '../src/receiver/server.js';
-import { FIXTURES, consentedEnv, runNode } from './support/child.js';
+import { FIXTURES, ROOT, consentedEnv, runNode, tempDir } from './support/child.js';
 import {
+  APP,
   appEnv,
   configDirOf,
   consentFileOf,
@@ -327,6 +329,37 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
     expect(report.enabled).toBe(true);
     expect(report.sampled).toBe(2);
     expect(report.otelModulesLoaded).toBeGreaterThan(0);
+    await collector.waitFor(hasStartedAndCompleted('build'));
+  });
+});
+
+describe('the modules an ES module app loads', () => {
+  const MODULE_LOG = join(FIXTURES, 'module-log.mjs');
+  const DIST = pathToFileURL(join(ROOT, 'dist')).href;
+
+  /** Runs the fixture app's `ok` scenario and lists every module it loaded, in order. */
+  async function loadedModules(env: Record<string, string>): Promise<string[]> {
+    const log = join(tempDir(), 'modules.log');
+    const result = await runNode(['--import', MODULE_LOG, APP, 'ok'], { env: { ...env, MODULE_LOG: log } });
+    expect(result.code, result.stderr).toBe(0);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  }
+  const ofOptel = (urls: readonly string[]): string[] => urls.filter((url) => url.startsWith(DIST)).map((url) => url.slice(DIST.length + 1));
+
+  it('with DO_NOT_TRACK=1: one file of optel (dist/index.js), no OpenTelemetry module, no other package', async () => {
+    const collector = await receiver();
+    const urls = await loadedModules(appEnv(collector, { DO_NOT_TRACK: '1' }));
+    expect(ofOptel(urls)).toEqual(['index.js']);
+    expect(urls.filter((url) => url.includes('/node_modules/'))).toEqual([]);
+  });
+
+  it('with telemetry on, the pipeline, the scrubber and the SDK load too (so the check above can fail)', async () => {
+    const collector = await receiver();
+    const urls = await loadedModules(consentedEnv({ FIXTURE_ENDPOINT: collector.url }));
+    expect(ofOptel(urls)[0]).toBe('index.js');
+    expect(ofOptel(urls).some((file) => file.startsWith('pipeline-'))).toBe(true);
+    expect(ofOptel(urls).some((file) => file.startsWith('scrub-span-'))).toBe(true);
+    expect(urls.some((url) => url.includes('/node_modules/@opentelemetry/sdk-trace-base/'))).toBe(true);
     await collector.waitFor(hasStartedAndCompleted('build'));
   });
 });
