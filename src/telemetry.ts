@@ -200,15 +200,29 @@ export class Telemetry {
    */
   command<T>(name: string, fn: CommandFn<T>): Promise<T>;
   command<T>(name: string, attributes: Attributes, fn: CommandFn<T>): Promise<T>;
-  async command<T>(name: string, attributesOrFn: Attributes | CommandFn<T>, maybeFn?: CommandFn<T>): Promise<T> {
-    const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn;
-    const attributes = typeof attributesOrFn === 'function' ? {} : (attributesOrFn ?? {});
-    if (typeof fn !== 'function') throw new TypeError('telemetry.command(name, [attributes], fn): fn must be a function');
-    if (!this.#shutDown) this.consent.showNoticeIfDue();
-    const command = await this.#start(String(name), attributes);
+  command<T>(name: string, attributesOrFn: Attributes | CommandFn<T>, maybeFn?: CommandFn<T>): Promise<T> {
+    try {
+      const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn;
+      const attributes = typeof attributesOrFn === 'function' ? {} : (attributesOrFn ?? {});
+      if (typeof fn !== 'function') throw new TypeError('telemetry.command(name, [attributes], fn): fn must be a function');
+      if (!this.#shutDown) this.consent.showNoticeIfDue();
+      const label = String(name);
+      // Once the pipeline is loaded, a command starts at once, without waiting a turn.
+      const loaded = this.#loadedPipeline;
+      if (loaded !== undefined) return this.#runAs(this.#startOn(loaded, label, attributes), fn);
+      return this.#pipelineOrNone().then((pipeline) => this.#runAs(pipeline && this.#startOn(pipeline, label, attributes), fn));
+    } catch (error) {
+      // Bad arguments reject, as from any async function; they never throw at the caller.
+      return Promise.reject(error as Error);
+    }
+  }
+
+  async #runAs<T>(command: LiveCommand | undefined, fn: CommandFn<T>): Promise<T> {
     if (!command) return fn(NOOP_HANDLE);
     try {
-      const result = await this.#current.run(command, () => fn(command.handle));
+      const returned = this.#current.run(command, fn, command.handle);
+      // A synchronous body ends the command now; only a promise is waited for.
+      const result = isPromiseLike(returned) ? await returned : returned;
       command.finish({});
       return result;
     } catch (error) {
@@ -342,10 +356,19 @@ export class Telemetry {
     return this.#diagnostics.list();
   }
 
-  async #start(name: string, attributes: Attributes): Promise<LiveCommand | undefined> {
+  /** The pipeline, or undefined if it can't be loaded (reported): the app's command runs either way. */
+  #pipelineOrNone(): Promise<Pipeline | undefined> {
     try {
-      const pipeline = await this.#loadPipeline();
-      if (!pipeline || !this.consent.isEnabled()) return undefined;
+      return this.#loadPipeline();
+    } catch (error) {
+      this.#diagnostics.report('could not start a command', error);
+      return Promise.resolve(undefined);
+    }
+  }
+
+  #startOn(pipeline: Pipeline, name: string, attributes: Attributes): LiveCommand | undefined {
+    try {
+      if (!this.consent.isEnabled()) return undefined;
       return pipeline.startCommand(name, attributes, this.#current.getStore());
     } catch (error) {
       this.#diagnostics.report('could not start a command', error);
@@ -417,6 +440,10 @@ export class Telemetry {
       });
     return this.#pipeline;
   }
+}
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function currentExitCode(): number {

@@ -3,11 +3,11 @@
  * says yes: nothing in this module (or the SDK packages it pulls in) is
  * loaded while telemetry is off.
  */
-import type { Attributes, Context, Tracer } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
 import type { UserFiles } from '../consent/paths.js';
 import { ConsentSampler } from '../consent/sampler.js';
 import type { IdentityConfig } from '../context/identity.js';
@@ -17,10 +17,10 @@ import type { AppInfo } from '../context/resource-attributes.js';
 import { contextAttributes } from '../context/resource-attributes.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
-import type { OpenCommands } from '../lifecycle/live-command.js';
+import type { CommandRecorder, OpenCommands } from '../lifecycle/live-command.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
 import { PrivacySpanProcessor } from '../privacy/processor.js';
-import { scrubSpan } from '../privacy/scrub-span.js';
+import { scrubSpan, scrubStartedRecord } from '../privacy/scrub-span.js';
 import { appendToAuditLog } from './audit-log.js';
 import { renderDebugPayload } from './debug-printer.js';
 import type { SendResult } from './otlp-http.js';
@@ -95,22 +95,12 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const hashKey = identity.hashKey;
   const policy = { catalogue: config.catalogue, hashKey, hashAlgorithm: config.hashAlgorithm, paths: localPaths() };
   const privacy = new PrivacySpanProcessor(exporting, policy, diagnostics, scrubSpan);
-  // `started` records go out as soon as they end, not when a batch fills.
-  const processor: SpanProcessor = {
-    onStart: (span: Span, context: Context) => privacy.onStart(span, context),
-    onEnd: (span: ReadableSpan) => {
-      privacy.onEnd(span);
-      if (span.attributes['optel.lifecycle'] === 'started') queue.sendSoon();
-    },
-    forceFlush: () => privacy.forceFlush(),
-    shutdown: () => privacy.shutdown(),
-  };
 
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion), ...identity.attributes }),
     // Asks consent at every span start; the export path asks again.
     sampler: new ConsentSampler({ isEnabled: config.consentGiven }),
-    spanProcessors: [processor],
+    spanProcessors: [privacy],
     // Explicit, so the user's OTEL_* limits for their own telemetry don't apply here.
     spanLimits: {
       attributeCountLimit: 128,
@@ -121,8 +111,24 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       attributePerLinkCountLimit: 128,
     },
   });
-  const tracer: Tracer = provider.getTracer('optel', config.sdkVersion);
-  const open: OpenCommands = new Set();
+  const ids = new RandomIdGenerator();
+  const recorder: CommandRecorder = {
+    tracer: provider.getTracer('optel', config.sdkVersion),
+    open: new Set(),
+    diagnostics,
+    sendStarted(command) {
+      let record: ReadableSpan;
+      try {
+        // Built scrubbed in one pass; like the privacy processor, it fails closed.
+        record = scrubStartedRecord(command, ids.generateSpanId(), policy);
+      } catch (error) {
+        diagnostics.report('dropped a started record that could not be scrubbed', error);
+        return;
+      }
+      queue.add(record);
+      queue.sendSoon();
+    },
+  };
 
   // Records a previous run could not send go out first, in the background.
   const replayAbort = new AbortController();
@@ -134,8 +140,8 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       });
 
   return {
-    open,
-    startCommand: (name, attributes, parent) => new LiveCommand(tracer, name, attributes, parent, open, diagnostics),
+    open: recorder.open,
+    startCommand: (name, attributes, parent) => new LiveCommand(recorder, name, attributes, parent),
     async flush(deadlineAt) {
       const remaining = deadlineAt - Date.now();
       if (remaining <= 0) return;

@@ -37,6 +37,7 @@ export class ExportQueue {
   #inFlight: ReadableSpan[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
+  #timerDelay = Infinity;
   #running: Promise<void> | undefined;
   #notBefore = 0;
   #failures = 0;
@@ -121,6 +122,7 @@ export class ExportQueue {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Infinity;
+    this.#timerDelay = Infinity;
     return unsent;
   }
 
@@ -130,13 +132,18 @@ export class ExportQueue {
   }
 
   #schedule(delayMs: number): void {
+    // A timer set earlier with no longer a delay fires no later than this one would
+    // (checked without reading the clock: this runs for every span).
+    if (this.#timer && this.#timerDelay <= delayMs) return;
     const at = Date.now() + delayMs;
     if (this.#timer && this.#timerAt <= at) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
+    this.#timerDelay = delayMs;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#timerAt = Infinity;
+      this.#timerDelay = Infinity;
       void this.#run(false);
     }, delayMs);
     this.#timer.unref();

@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, Exception, Span, Tracer } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics.js';
 import type { SpanHandle, StepArgs } from './handle.js';
 import { splitStepArgs } from './handle.js';
@@ -8,6 +9,19 @@ import { errorClassName, errorTypeOf, outcomeOf } from './outcome.js';
 
 /** Commands that have started and not yet ended, so a signal or exit can end them. */
 export type OpenCommands = Set<LiveCommand>;
+
+/** What a command needs from the pipeline. */
+export interface CommandRecorder {
+  readonly tracer: Tracer;
+  readonly open: OpenCommands;
+  readonly diagnostics: Diagnostics;
+  /**
+   * Sends the `started` record of a command that has just begun (a
+   * zero-length child, so a command that never ends is still visible), at
+   * once rather than with the next batch.
+   */
+  sendStarted(command: ReadableSpan): void;
+}
 
 /**
  * One running command: its span, the `started` record sent when it began,
@@ -22,18 +36,17 @@ export class LiveCommand {
   readonly #open: OpenCommands;
   #ended = false;
 
-  constructor(tracer: Tracer, name: string, attributes: Attributes, parent: LiveCommand | undefined, open: OpenCommands, diagnostics: Diagnostics) {
-    const startTime = Date.now();
+  constructor(recorder: CommandRecorder, name: string, attributes: Attributes, parent: LiveCommand | undefined) {
     const context = parent ? trace.setSpan(ROOT_CONTEXT, parent.span) : ROOT_CONTEXT;
-    this.span = tracer.startSpan(name, { attributes, startTime }, context);
-    // The `started` record: a zero-length child sent at once, so a command
-    // that never ends (killed, crashed machine) is still visible.
-    tracer
-      .startSpan(name, { attributes: { ...attributes, 'optel.lifecycle': 'started' }, startTime }, trace.setSpan(ROOT_CONTEXT, this.span))
-      .end(startTime);
-    this.handle = new LiveHandle(this.span, tracer, diagnostics);
-    this.#open = open;
-    open.add(this);
+    this.span = recorder.tracer.startSpan(name, { attributes }, context);
+    // (A span the sampler did not record, consent withdrawn, has no started record either.)
+    if (this.span.isRecording()) {
+      // (A recording span is the SDK's, which is also a ReadableSpan.)
+      recorder.sendStarted(this.span as unknown as ReadableSpan);
+    }
+    this.handle = new LiveHandle(this.span, recorder.tracer, recorder.diagnostics);
+    this.#open = recorder.open;
+    this.#open.add(this);
   }
 
   get ended(): boolean {
@@ -49,14 +62,14 @@ export class LiveCommand {
     const full: Ending = exitCode === undefined ? ending : { ...ending, exitCode };
     // (Spreading keeps an `error: undefined` key, so `throw undefined` stays a failure.)
     const outcome = outcomeOf(full);
-    this.span.setAttribute('optel.lifecycle', 'completed');
-    this.span.setAttribute('optel.outcome', outcome);
-    if (exitCode !== undefined) this.span.setAttribute('process.exit.code', exitCode);
-    const errorType = errorTypeOf(full);
+    const ended: Attributes = { 'optel.lifecycle': 'completed', 'optel.outcome': outcome };
+    if (exitCode !== undefined) ended['process.exit.code'] = exitCode;
     if (outcome === 'failure') {
-      if (errorType !== undefined) this.span.setAttribute('error.type', errorType);
+      const errorType = errorTypeOf(full);
+      if (errorType !== undefined) ended['error.type'] = errorType;
       this.span.setStatus({ code: SpanStatusCode.ERROR });
     }
+    this.span.setAttributes(ended);
     this.span.end();
   }
 }

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
@@ -31,10 +31,17 @@ interface PolicyState {
   readonly paths: CompiledPaths | undefined;
   readonly resources: WeakMap<Resource, Resource>;
   readonly scopes: WeakMap<InstrumentationScope, InstrumentationScope>;
+  /** The last source looked up in each map, and its scrubbed form: spans of one tracer share both. */
+  lastResource: readonly [Resource, Resource] | undefined;
+  lastScope: readonly [InstrumentationScope, InstrumentationScope] | undefined;
   /** Recent short clear values and digests: a command's values repeat in its started and completed records. */
   readonly texts: Map<string, string>;
-  readonly digests: Map<string, string>;
+  readonly stringDigests: Map<string, string>;
+  readonly otherDigests: Map<string, string>;
 }
+
+/** SpanStatusCode.UNSET (the scrubber needs no OpenTelemetry module at run time). */
+const UNSET: SpanStatus['code'] = 0;
 
 /** Entries kept per memo, and the longest value memoized. */
 const MEMO_ENTRIES = 512;
@@ -55,41 +62,118 @@ const states = new WeakMap<PrivacyPolicy, PolicyState>();
 export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSpan {
   const state = stateOf(policy);
   const own = filterAttributes(span.attributes, policy, state, false);
-  const events = span.events.map((event) => scrubEvent(event, policy, state));
-  const links = span.links.map((link) => scrubLink(link, policy, state));
-  const spanContext = withoutTraceState(span.spanContext());
   const status: SpanStatus =
     typeof span.status.message === 'string' && span.status.message !== ''
       ? { code: span.status.code, message: clearText(span.status.message, state) }
       : { code: span.status.code };
-  const copy: ReadableSpan = {
-    name: clearText(String(span.name), state),
-    kind: span.kind,
-    spanContext: () => spanContext,
-    startTime: span.startTime,
+  return scrubbedCopy(span, policy, state, {
+    spanContext: withoutTraceState(span.spanContext()),
+    parentSpanContext: span.parentSpanContext ? withoutTraceState(span.parentSpanContext) : undefined,
     endTime: span.endTime,
-    status,
-    attributes: own.attributes,
-    links,
-    events,
     duration: span.duration,
     ended: span.ended,
-    resource: resourceOf(span.resource, policy, state),
-    instrumentationScope: scopeOf(span.instrumentationScope, state),
+    status,
+    attributes: own.attributes,
+    links: span.links.map((link) => scrubLink(link, policy, state)),
+    events: span.events.map((event) => scrubEvent(event, policy, state)),
     droppedAttributesCount: span.droppedAttributesCount + own.dropped,
     droppedEventsCount: span.droppedEventsCount,
     droppedLinksCount: span.droppedLinksCount,
-    ...(span.parentSpanContext ? { parentSpanContext: withoutTraceState(span.parentSpanContext) } : {}),
+  });
+}
+
+/**
+ * The `started` record of a command that has just begun, built scrubbed from
+ * the live command span: a zero-length child with the command's name and
+ * attributes as they are now, plus `optel.lifecycle: started`, under the new
+ * span id `spanId`. One pass, instead of making a second live span only to
+ * end and then scrub it: every command would otherwise cost two spans.
+ */
+export function scrubStartedRecord(command: ReadableSpan, spanId: string, policy: PrivacyPolicy): ReadableSpan {
+  const state = stateOf(policy);
+  const own = filterAttributes(command.attributes, policy, state, false);
+  own.attributes['optel.lifecycle'] = 'started';
+  const parent = withoutTraceState(command.spanContext());
+  return scrubbedCopy(command, policy, state, {
+    spanContext: { traceId: parent.traceId, spanId, traceFlags: parent.traceFlags },
+    parentSpanContext: parent,
+    endTime: command.startTime,
+    duration: [0, 0],
+    ended: true,
+    status: { code: UNSET },
+    attributes: own.attributes,
+    links: [],
+    events: [],
+    droppedAttributesCount: own.dropped,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  });
+}
+
+/** The parts of a scrubbed copy that differ between a span and a `started` record. */
+interface CopyParts {
+  readonly spanContext: SpanContext;
+  readonly parentSpanContext: SpanContext | undefined;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly ended: boolean;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly links: Link[];
+  readonly events: TimedEvent[];
+  readonly droppedAttributesCount: number;
+  readonly droppedEventsCount: number;
+  readonly droppedLinksCount: number;
+}
+
+/** One object layout for every copy that leaves (what the exporters read stays monomorphic). */
+function scrubbedCopy(source: ReadableSpan, policy: PrivacyPolicy, state: PolicyState, parts: CopyParts): ReadableSpan {
+  const spanContext = parts.spanContext;
+  const copy: ReadableSpan = {
+    name: clearText(String(source.name), state),
+    kind: source.kind,
+    spanContext: () => spanContext,
+    startTime: source.startTime,
+    endTime: parts.endTime,
+    status: parts.status,
+    attributes: parts.attributes,
+    links: parts.links,
+    events: parts.events,
+    duration: parts.duration,
+    ended: parts.ended,
+    resource: resourceOf(source.resource, policy, state),
+    instrumentationScope: scopeOf(source.instrumentationScope, state),
+    droppedAttributesCount: parts.droppedAttributesCount,
+    droppedEventsCount: parts.droppedEventsCount,
+    droppedLinksCount: parts.droppedLinksCount,
   };
+  // Added after, not spread in: spreading builds a temporary object per span.
+  if (parts.parentSpanContext) (copy as { parentSpanContext?: SpanContext }).parentSpanContext = parts.parentSpanContext;
   return copy;
 }
 
+/** The last policy seen and its state: nearly every span is scrubbed under one policy. */
+let lastPolicy: PrivacyPolicy | undefined;
+let lastState: PolicyState | undefined;
+
 function stateOf(policy: PrivacyPolicy): PolicyState {
+  if (policy === lastPolicy && lastState !== undefined) return lastState;
   let state = states.get(policy);
   if (!state) {
-    state = { paths: policy.paths ? compilePaths(policy.paths) : undefined, resources: new WeakMap(), scopes: new WeakMap(), texts: new Map(), digests: new Map() };
+    state = {
+      paths: policy.paths ? compilePaths(policy.paths) : undefined,
+      resources: new WeakMap(),
+      scopes: new WeakMap(),
+      lastResource: undefined,
+      lastScope: undefined,
+      texts: new Map(),
+      stringDigests: new Map(),
+      otherDigests: new Map(),
+    };
     states.set(policy, state);
   }
+  lastPolicy = policy;
+  lastState = state;
   return state;
 }
 
@@ -177,30 +261,40 @@ function isCardLikeNumber(value: number): boolean {
 }
 
 function hashValue(value: AttributeValue, policy: PrivacyPolicy, state: PolicyState): AttributeValue {
-  const algorithm = policy.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM;
-  const digest = (element: string | number | boolean): string =>
-    memo(state.digests, `${typeof element}:${String(element)}`, () => digestValue(element, policy.hashKey, algorithm));
   if (Array.isArray(value)) {
-    return value.map((element: unknown) => (element === null || element === undefined ? element : digest(element as string | number | boolean))) as string[];
+    return value.map((element: unknown) => (element === null || element === undefined ? element : digestOf(element as string | number | boolean, policy, state))) as string[];
   }
-  return digest(value as string | number | boolean);
+  return digestOf(value as string | number | boolean, policy, state);
+}
+
+/** The digest of one value, remembered per type while short and recent (`1` and `"1"` may differ under a custom algorithm). */
+function digestOf(value: string | number | boolean, policy: PrivacyPolicy, state: PolicyState): string {
+  const memo = typeof value === 'string' ? state.stringDigests : state.otherDigests;
+  const key = typeof value === 'string' ? value : `${typeof value}:${String(value)}`;
+  const known = recall(memo, key);
+  if (known !== undefined) return known;
+  return remember(memo, key, digestValue(value, policy.hashKey, policy.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM));
 }
 
 function clearText(text: string, state: PolicyState): string {
-  return memo(state.texts, text, () => scrubText(text, state.paths));
+  const known = recall(state.texts, text);
+  if (known !== undefined) return known;
+  return remember(state.texts, text, scrubText(text, state.paths));
 }
 
-/** `compute()` for `key`, remembered while it is short and recent (oldest forgotten first). */
-function memo(cache: Map<string, string>, key: string, compute: () => string): string {
-  if (key.length > MEMO_MAX_CHARS) return compute();
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  const value = compute();
-  if (cache.size >= MEMO_ENTRIES) {
-    const oldest = cache.keys().next();
-    if (oldest.done !== true) cache.delete(oldest.value);
+/** What `memo` holds for `key`, if anything. */
+function recall(memo: Map<string, string>, key: string): string | undefined {
+  return key.length > MEMO_MAX_CHARS ? undefined : memo.get(key);
+}
+
+/** Keeps `value` for `key` while it is short and recent (oldest forgotten first); returns `value`. */
+function remember(memo: Map<string, string>, key: string, value: string): string {
+  if (key.length > MEMO_MAX_CHARS) return value;
+  if (memo.size >= MEMO_ENTRIES) {
+    const oldest = memo.keys().next();
+    if (oldest.done !== true) memo.delete(oldest.value);
   }
-  cache.set(key, value);
+  memo.set(key, value);
   return value;
 }
 
@@ -210,15 +304,18 @@ function memo(cache: Map<string, string>, key: string, compute: () => string): s
  * the resource in every batch.
  */
 function resourceOf(source: Resource, policy: PrivacyPolicy, state: PolicyState): Resource {
+  if (state.lastResource?.[0] === source) return state.lastResource[1];
   let scrubbed = state.resources.get(source);
   if (!scrubbed) {
     scrubbed = scrubbedResource(source, (value) => scrubClear(value, state), policy.resourceOverrides ?? {});
     state.resources.set(source, scrubbed);
   }
+  state.lastResource = [source, scrubbed];
   return scrubbed;
 }
 
 function scopeOf(scope: InstrumentationScope, state: PolicyState): InstrumentationScope {
+  if (state.lastScope?.[0] === scope) return state.lastScope[1];
   let scrubbed = state.scopes.get(scope);
   if (!scrubbed) {
     scrubbed = {
@@ -228,6 +325,7 @@ function scopeOf(scope: InstrumentationScope, state: PolicyState): Instrumentati
     };
     state.scopes.set(scope, scrubbed);
   }
+  state.lastScope = [scope, scrubbed];
   return scrubbed;
 }
 
