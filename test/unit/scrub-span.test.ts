@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanStatusCode, TraceFlags, trace } from '@opentelemetry/api';
 import type { Attributes, AttributeValue, Span } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyedDigest } from '../../src/privacy/hash.js';
 import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
-import { scrubSpan } from '../../src/privacy/scrub-span.js';
+import { scrubSpan, scrubStartedRecord } from '../../src/privacy/scrub-span.js';
 import { hostileCorpus } from '../support/hostile.js';
 
 const KEY = Buffer.from('5a'.repeat(32), 'hex');
@@ -277,5 +277,61 @@ describe('scrubSpan: fuzzed keys and values', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('scrubStartedRecord: the started record, built from the live command span', () => {
+  /** A command span as LiveCommand holds it: started, not ended, under a parent that carries trace state. */
+  function liveCommandSpan(attributes: Attributes, name = 'build'): { readonly span: ReadableSpan; readonly live: Span; readonly ended: ReadableSpan[] } {
+    const ended: ReadableSpan[] = [];
+    const recorder: SpanProcessor = { onStart: () => undefined, onEnd: (span) => ended.push(span), forceFlush: async () => undefined, shutdown: async () => undefined };
+    const provider = new BasicTracerProvider({ spanProcessors: [recorder] });
+    const parent = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.SAMPLED,
+      traceState: new TraceState('vendor=jane@corp.example'),
+    });
+    const live = provider.getTracer('scrub-test').startSpan(name, { attributes }, parent);
+    return { span: live as unknown as ReadableSpan, live, ended };
+  }
+
+  it('is a zero-length child of the command with its scrubbed name and attributes and optel.lifecycle: started', () => {
+    const { span } = liveCommandSpan({ 'cli.command': 'build', 'project.name': 'acme', 'user.email': 'jane@corp.example' }, 'build /home/jane/work/acme');
+    const record = scrubStartedRecord(span, '00f067aa0ba902b7', POLICY);
+    expect(record.name).not.toContain('jane');
+    expect(record.name).toBe(scrubSpan(span, POLICY).name);
+    expect(record.attributes).toEqual({ 'cli.command': 'build', 'project.name': keyedDigest(KEY, 'acme'), 'optel.lifecycle': 'started' });
+    expect(record.droppedAttributesCount).toBe(1);
+    expect(record.spanContext()).toEqual({ traceId: span.spanContext().traceId, spanId: '00f067aa0ba902b7', traceFlags: span.spanContext().traceFlags });
+    expect(record.parentSpanContext).toEqual({ traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, traceFlags: span.spanContext().traceFlags });
+    expect(record.startTime).toEqual(span.startTime);
+    expect(record.endTime).toEqual(span.startTime);
+    expect(record.duration).toEqual([0, 0]);
+    expect(record.ended).toBe(true);
+    expect(record.status).toEqual({ code: SpanStatusCode.UNSET });
+    expect(record.events).toEqual([]);
+    expect(record.links).toEqual([]);
+    expect(JSON.stringify(record.spanContext())).not.toContain('vendor');
+  });
+
+  it('leaves the live span as it was, and the command then ends with its own copy as usual', () => {
+    const { span, live, ended } = liveCommandSpan({ 'cli.command': 'build' });
+    scrubStartedRecord(span, '00f067aa0ba902b7', POLICY);
+    expect(span.attributes).toEqual({ 'cli.command': 'build' });
+    expect(span.ended).toBe(false);
+    live.setAttribute('optel.lifecycle', 'completed');
+    live.end();
+    expect(ended).toHaveLength(1);
+    expect(scrubSpan(ended[0] as ReadableSpan, POLICY).attributes).toEqual({ 'cli.command': 'build', 'optel.lifecycle': 'completed' });
+  });
+
+  it('shares the scrubbed resource and scope with the copies of other spans of the same tracer', () => {
+    const { span, live, ended } = liveCommandSpan({ 'cli.command': 'build' });
+    const record = scrubStartedRecord(span, '00f067aa0ba902b7', POLICY);
+    live.end();
+    const copy = scrubSpan(ended[0] as ReadableSpan, POLICY);
+    expect(record.resource).toBe(copy.resource);
+    expect(record.instrumentationScope).toBe(copy.instrumentationScope);
   });
 });
