@@ -252,7 +252,7 @@ export class Telemetry {
     }
     const guards = installRunGuards({
       abortAll: (signal, exitCode) => {
-        for (const open of [...pipeline.open]) open.finish({ signal, exitCode });
+        for (const open of pipeline.open.list()) open.finish({ signal, exitCode });
       },
       onFatal: (error) => {
         this.#fatal = { error };

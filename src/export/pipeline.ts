@@ -17,7 +17,8 @@ import type { AppInfo } from '../context/resource-attributes.js';
 import { contextAttributes } from '../context/resource-attributes.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
-import type { CommandRecorder, OpenCommands } from '../lifecycle/live-command.js';
+import type { CommandRecorder } from '../lifecycle/live-command.js';
+import { OpenCommands } from '../lifecycle/open-commands.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
 import { PrivacySpanProcessor } from '../privacy/processor.js';
 import { scrubSpan, scrubStartedRecord } from '../privacy/scrub-span.js';
@@ -46,7 +47,7 @@ export interface PipelineConfig {
 }
 
 export interface Pipeline {
-  readonly open: OpenCommands;
+  readonly open: OpenCommands<LiveCommand>;
   startCommand(name: string, attributes: Attributes, parent: LiveCommand | undefined): LiveCommand;
   /** Sends everything pending until done or `deadlineAt` (epoch ms). Never rejects. */
   flush(deadlineAt: number): Promise<void>;
@@ -114,7 +115,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const ids = new RandomIdGenerator();
   const recorder: CommandRecorder = {
     tracer: provider.getTracer('optel', config.sdkVersion),
-    open: new Set(),
+    open: new OpenCommands(),
     diagnostics,
     sendStarted(command) {
       let record: ReadableSpan;

@@ -5,15 +5,13 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { SpanHandle, StepArgs } from './handle.js';
 import { splitStepArgs } from './handle.js';
 import type { Ending } from './outcome.js';
+import type { OpenCommands } from './open-commands.js';
 import { errorClassName, errorTypeOf, outcomeOf } from './outcome.js';
-
-/** Commands that have started and not yet ended, so a signal or exit can end them. */
-export type OpenCommands = Set<LiveCommand>;
 
 /** What a command needs from the pipeline. */
 export interface CommandRecorder {
   readonly tracer: Tracer;
-  readonly open: OpenCommands;
+  readonly open: OpenCommands<LiveCommand>;
   readonly diagnostics: Diagnostics;
   /**
    * Sends the `started` record of a command that has just begun (a
@@ -33,7 +31,7 @@ export class LiveCommand {
   readonly handle: SpanHandle;
   /** Set by `run()` from main's return value or `process.exitCode`. */
   exitCode: number | undefined;
-  readonly #open: OpenCommands;
+  readonly #open: OpenCommands<LiveCommand>;
   #ended = false;
 
   constructor(recorder: CommandRecorder, name: string, attributes: Attributes, parent: LiveCommand | undefined) {

@@ -38,7 +38,7 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
   const onExit = (code: number): void => {
     try {
       const fatal = options.fatalError();
-      for (const command of [...pipeline.open]) {
+      for (const command of pipeline.open.list()) {
         command.finish(fatal === undefined ? { exitCode: code } : { exitCode: code, error: fatal.error });
       }
       pipeline.spoolUnsent();

@@ -61,7 +61,8 @@ const states = new WeakMap<PrivacyPolicy, PolicyState>();
  */
 export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSpan {
   const state = stateOf(policy);
-  const own = filterAttributes(span.attributes, policy, state, false);
+  const attributes: Attributes = {};
+  const dropped = filterAttributes(span.attributes, policy, state, false, attributes);
   const status: SpanStatus =
     typeof span.status.message === 'string' && span.status.message !== ''
       ? { code: span.status.code, message: clearText(span.status.message, state) }
@@ -73,10 +74,10 @@ export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSp
     duration: span.duration,
     ended: span.ended,
     status,
-    attributes: own.attributes,
+    attributes,
     links: span.links.map((link) => scrubLink(link, policy, state)),
     events: span.events.map((event) => scrubEvent(event, policy, state)),
-    droppedAttributesCount: span.droppedAttributesCount + own.dropped,
+    droppedAttributesCount: span.droppedAttributesCount + dropped,
     droppedEventsCount: span.droppedEventsCount,
     droppedLinksCount: span.droppedLinksCount,
   });
@@ -91,8 +92,9 @@ export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSp
  */
 export function scrubStartedRecord(command: ReadableSpan, spanId: string, policy: PrivacyPolicy): ReadableSpan {
   const state = stateOf(policy);
-  const own = filterAttributes(command.attributes, policy, state, false);
-  own.attributes['optel.lifecycle'] = 'started';
+  const attributes: Attributes = {};
+  const dropped = filterAttributes(command.attributes, policy, state, false, attributes);
+  attributes['optel.lifecycle'] = 'started';
   const parent = withoutTraceState(command.spanContext());
   return scrubbedCopy(command, policy, state, {
     spanContext: { traceId: parent.traceId, spanId, traceFlags: parent.traceFlags },
@@ -101,10 +103,10 @@ export function scrubStartedRecord(command: ReadableSpan, spanId: string, policy
     duration: [0, 0],
     ended: true,
     status: { code: UNSET },
-    attributes: own.attributes,
+    attributes,
     links: [],
     events: [],
-    droppedAttributesCount: own.dropped,
+    droppedAttributesCount: dropped,
     droppedEventsCount: 0,
     droppedLinksCount: 0,
   });
@@ -177,13 +179,8 @@ function stateOf(policy: PrivacyPolicy): PolicyState {
   return state;
 }
 
-interface FilteredAttributes {
-  readonly attributes: Attributes;
-  readonly dropped: number;
-}
-
-function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: PolicyState, exception: boolean): FilteredAttributes {
-  const attributes: Attributes = {};
+/** Copies what may leave of `source` into `attributes`; returns how many keys were dropped. */
+function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: PolicyState, exception: boolean, attributes: Attributes): number {
   let dropped = 0;
   for (const key of Object.keys(source)) {
     const value = source[key];
@@ -206,26 +203,26 @@ function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: Poli
         break;
     }
   }
-  return { attributes, dropped };
+  return dropped;
 }
 
 function scrubEvent(event: TimedEvent, policy: PrivacyPolicy, state: PolicyState): TimedEvent {
-  const filtered = filterAttributes(event.attributes ?? {}, policy, state, event.name === 'exception');
-  const dropped = (event.droppedAttributesCount ?? 0) + filtered.dropped;
+  const attributes: Attributes = {};
+  const dropped = (event.droppedAttributesCount ?? 0) + filterAttributes(event.attributes ?? {}, policy, state, event.name === 'exception', attributes);
   return {
     name: clearText(String(event.name), state),
     time: event.time,
-    attributes: filtered.attributes,
+    attributes,
     ...(dropped > 0 || event.droppedAttributesCount !== undefined ? { droppedAttributesCount: dropped } : {}),
   };
 }
 
 function scrubLink(link: Link, policy: PrivacyPolicy, state: PolicyState): Link {
-  const filtered = filterAttributes(link.attributes ?? {}, policy, state, false);
-  const dropped = (link.droppedAttributesCount ?? 0) + filtered.dropped;
+  const attributes: Attributes = {};
+  const dropped = (link.droppedAttributesCount ?? 0) + filterAttributes(link.attributes ?? {}, policy, state, false, attributes);
   return {
     context: withoutTraceState(link.context),
-    attributes: filtered.attributes,
+    attributes,
     ...(dropped > 0 || link.droppedAttributesCount !== undefined ? { droppedAttributesCount: dropped } : {}),
   };
 }
