@@ -13,8 +13,11 @@ const BUILTIN_IMPORT = /^import\s+(?:\{([^}]*)\}|\*\s+as\s+([\w$]+)|([\w$]+))\s+
  * start-up in all, paid by every app importing optel, telemetry on or off.
  * This rewrites each such import into a binding taken from
  * `process.getBuiltinModule` (Node >= 20.16, no facade), falling back to a
- * dynamic import on older Node 20 releases. The bindings are put on the first
- * line, before any other code runs, so line numbers (and source maps) stay put.
+ * dynamic import on older Node 20 releases. A namespace import
+ * (`import * as os from "node:os"`) becomes an object that loads the builtin
+ * at its first property access, for builtins the telemetry-off path must not
+ * pay for. The bindings are put on the first line, before any other code
+ * runs, so line numbers (and source maps) stay put.
  */
 export function builtinsWithoutFacades(): TsupPlugin {
   return {
@@ -35,7 +38,11 @@ export function builtinsWithoutFacades(): TsupPlugin {
             .join(', ');
           bindings.push(`const { ${pattern} } = ${module};`);
         } else if (namespace !== undefined) {
-          bindings.push(`const ${namespace} = ${module};`);
+          // A namespace import is loaded at its first use: some builtins cost
+          // a tenth of a millisecond or more to load (os, module), and the
+          // telemetry-off path never touches them.
+          const lazy = `new Proxy({}, { get: (_, key) => globalThis.process.getBuiltinModule(${specifier})[key] })`;
+          bindings.push(`const ${namespace} = globalThis.process.getBuiltinModule ? ${lazy} : await import(${specifier});`);
         } else if (defaultName !== undefined) {
           bindings.push(`const ${defaultName} = globalThis.process.getBuiltinModule?.(${specifier}) ?? (await import(${specifier})).default;`);
         }

@@ -1,5 +1,6 @@
 import type * as Crypto from 'node:crypto';
-import { createRequire } from 'node:module';
+// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+import * as nodeModule from 'node:module';
 
 let loaded: typeof Crypto | undefined;
 
@@ -10,6 +11,6 @@ let loaded: typeof Crypto | undefined;
  * builtin resolves the same from any path, so any absolute one will do.
  */
 export function nodeCrypto(): typeof Crypto {
-  loaded ??= createRequire(process.execPath)('node:crypto') as typeof Crypto;
+  loaded ??= nodeModule.createRequire(process.execPath)('node:crypto') as typeof Crypto;
   return loaded;
 }

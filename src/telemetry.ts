@@ -106,7 +106,7 @@ export class Telemetry {
     this.#hashAlgorithm = isHashAlgorithm(algorithm) ? algorithm : DEFAULT_HASH_ALGORITHM;
     const deadline = options.exitDeadlineMs;
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
-    this.#files = userFiles(options.configDir ?? userConfigDir(name, env));
+    this.#files = userFiles(options.configDir ?? (() => userConfigDir(name, env)));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
     const consent = options.consent ?? {};
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);

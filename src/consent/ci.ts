@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+import * as nodeModule from 'node:module';
 // Types only: the package itself is loaded on first use (see loadCiInfo).
 import type * as CiInfoModule from 'ci-info';
 
@@ -53,7 +54,7 @@ function loadCiInfo(): CiInfo | undefined {
   if (ciInfo === undefined) {
     try {
       const from = ownFileName();
-      ciInfo = from === undefined ? null : (createRequire(from)('ci-info') as CiInfo);
+      ciInfo = from === undefined ? null : (nodeModule.createRequire(from)('ci-info') as CiInfo);
     } catch {
       ciInfo = null;
     }

@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+import * as os from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
 import { describeError } from '../diagnostics.js';
 import type { ConsentMode } from '../options.js';
@@ -244,7 +245,7 @@ export class Consent {
   #discovery(): ProjectDiscovery {
     if (this.#project === undefined) {
       try {
-        this.#project = discoverProject(process.cwd(), this.#config.projectFileName, homedir());
+        this.#project = discoverProject(process.cwd(), this.#config.projectFileName, os.homedir());
       } catch (error) {
         // e.g. the working directory was deleted: no project, nothing to write to.
         this.#diagnostics.report('could not look for a project file', error);

@@ -1,4 +1,5 @@
-import { homedir } from 'node:os';
+// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { dirName } from '../app-name.js';
 
@@ -12,7 +13,7 @@ export function userConfigDir(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const xdg = env['XDG_CONFIG_HOME'];
-  const base = xdg !== undefined && xdg !== '' && xdg.startsWith('/') ? xdg : join(homedir(), '.config');
+  const base = xdg !== undefined && xdg !== '' && xdg.startsWith('/') ? xdg : join(os.homedir(), '.config');
   return join(base, dirName(appName));
 }
 
@@ -31,14 +32,33 @@ export interface UserFiles {
   readonly pendingDir: string;
 }
 
-export function userFiles(dir: string): UserFiles {
+/**
+ * The files optel keeps in `dir`. Given a function, the directory is only
+ * worked out when a path is first asked for: with telemetry off by an
+ * environment variable, none is, and the home directory is never looked up.
+ */
+export function userFiles(dir: string | (() => string)): UserFiles {
+  let known = typeof dir === 'string' ? dir : undefined;
+  const base = (): string => (known ??= (dir as () => string)());
   return {
-    dir,
-    consent: join(dir, 'telemetry.json'),
-    hashKey: join(dir, 'telemetry-key'),
-    installId: join(dir, 'telemetry-id'),
-    notice: join(dir, 'telemetry-notice.json'),
-    pendingDir: join(dir, 'telemetry-pending'),
+    get dir() {
+      return base();
+    },
+    get consent() {
+      return join(base(), 'telemetry.json');
+    },
+    get hashKey() {
+      return join(base(), 'telemetry-key');
+    },
+    get installId() {
+      return join(base(), 'telemetry-id');
+    },
+    get notice() {
+      return join(base(), 'telemetry-notice.json');
+    },
+    get pendingDir() {
+      return join(base(), 'telemetry-pending');
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LocalPaths } from '../privacy/local-paths.js';
 
@@ -16,8 +17,8 @@ const MAX_LEVELS = 64;
  */
 export function localPaths(): LocalPaths {
   return {
-    home: attempt(() => homedir()),
-    userName: attempt(() => userInfo().username),
+    home: attempt(() => os.homedir()),
+    userName: attempt(() => os.userInfo().username),
     cwd: attempt(() => process.cwd()),
     appRoot: attempt(() => appRoot(process.argv[1])),
   };

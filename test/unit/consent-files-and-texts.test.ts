@@ -125,6 +125,19 @@ describe('where the files live', () => {
     });
     expect(projectFileName('Acme CLI')).toBe('.acme-cli-telemetry.json');
   });
+
+  it('given a function, works the directory out once, when a path is first asked for', () => {
+    let calls = 0;
+    const files = userFiles(() => {
+      calls++;
+      return '/c/acme';
+    });
+    expect(calls).toBe(0);
+    expect(files.consent).toBe('/c/acme/telemetry.json');
+    expect(files.pendingDir).toBe('/c/acme/telemetry-pending');
+    expect({ ...files }).toEqual({ ...userFiles('/c/acme') });
+    expect(calls).toBe(1);
+  });
 });
 
 describe('the words of the notice and the prompt', () => {
