@@ -172,8 +172,8 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'card',
-    what: 'payment card numbers (issuer prefix, length and Luhn check), with or without spaces or dashes',
-    pattern: /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g,
+    what: 'payment card numbers (issuer prefix, length and Luhn check), with or without spaces or dashes, not glued to letters (digits inside a hex digest or an identifier are not a card)',
+    pattern: /(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){12,18}(?![0-9A-Za-z])/g,
     confirm: isCardNumber,
   },
   {

@@ -226,6 +226,22 @@ describe('payment cards', () => {
   });
 });
 
+describe('payment cards and the words around them', () => {
+  it('digits inside a hex digest stay, even when they pass the issuer and Luhn checks (a fingerprint reported as clear)', () => {
+    // 4106189289607 alone is a valid Visa-shaped number.
+    expect(scrubText('pay 4106189289607 now')).toBe('pay [redacted:card] now');
+    expect(scrubText('fingerprint a9f4106189289607')).toBe('fingerprint a9f4106189289607');
+    expect(scrubText('sha 4106189289607bcd')).toBe('sha 4106189289607bcd');
+  });
+
+  it('a card set off by punctuation, an underscore or a dash is still hidden', () => {
+    const card = '4111111111111111';
+    for (const text of [`card:${card}`, `id_${card}`, `(${card})`, `cc=${card}&x=1`, `x-${card}`]) {
+      expect(scrubText(text), text).not.toContain(card);
+    }
+  });
+});
+
 describe('IP addresses', () => {
   it('the unspecified and broadcast IPv4 addresses identify nobody and stay', () => {
     expect(scrubText('bind 0.0.0.0 and 255.255.255.255')).toBe('bind 0.0.0.0 and 255.255.255.255');
