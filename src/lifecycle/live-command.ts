@@ -5,7 +5,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { SpanHandle, StepArgs } from './handle.js';
 import { splitStepArgs } from './handle.js';
 import type { Ending } from './outcome.js';
-import type { OpenCommands } from './open-commands.js';
+import type { OpenCommands, OpenEntry } from './open-commands.js';
 import { errorClassName, errorTypeOf, outcomeOf } from './outcome.js';
 
 /** What a command needs from the pipeline. */
@@ -32,6 +32,7 @@ export class LiveCommand {
   /** Set by `run()` from main's return value or `process.exitCode`. */
   exitCode: number | undefined;
   readonly #open: OpenCommands<LiveCommand>;
+  readonly #openEntry: OpenEntry<LiveCommand>;
   #ended = false;
 
   constructor(recorder: CommandRecorder, name: string, attributes: Attributes, parent: LiveCommand | undefined) {
@@ -44,7 +45,7 @@ export class LiveCommand {
     }
     this.handle = new LiveHandle(this.span, recorder.tracer, recorder.diagnostics);
     this.#open = recorder.open;
-    this.#open.add(this);
+    this.#openEntry = recorder.open.add(this);
   }
 
   get ended(): boolean {
@@ -55,7 +56,7 @@ export class LiveCommand {
   finish(ending: Ending): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#open.delete(this);
+    this.#open.delete(this.#openEntry);
     const exitCode = ending.exitCode ?? this.exitCode;
     const full: Ending = exitCode === undefined ? ending : { ...ending, exitCode };
     // (Spreading keeps an `error: undefined` key, so `throw undefined` stays a failure.)
