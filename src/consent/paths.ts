@@ -13,7 +13,7 @@ export function userConfigDir(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const xdg = env['XDG_CONFIG_HOME'];
-  const base = xdg !== undefined && xdg !== '' && xdg.startsWith('/') ? xdg : join(os.homedir(), '.config');
+  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(os.homedir(), '.config');
   return join(base, dirName(appName));
 }
 

@@ -36,8 +36,7 @@ interface PolicyState {
   lastScope: readonly [InstrumentationScope, InstrumentationScope] | undefined;
   /** Recent short clear values and digests: a command's values repeat in its started and completed records. */
   readonly texts: Map<string, string>;
-  readonly stringDigests: Map<string, string>;
-  readonly otherDigests: Map<string, string>;
+  readonly digests: Map<string, string>;
 }
 
 /** SpanStatusCode.UNSET (the scrubber needs no OpenTelemetry module at run time). */
@@ -169,8 +168,7 @@ function stateOf(policy: PrivacyPolicy): PolicyState {
       lastResource: undefined,
       lastScope: undefined,
       texts: new Map(),
-      stringDigests: new Map(),
-      otherDigests: new Map(),
+      digests: new Map(),
     };
     states.set(policy, state);
   }
@@ -264,13 +262,12 @@ function hashValue(value: AttributeValue, policy: PrivacyPolicy, state: PolicySt
   return digestOf(value as string | number | boolean, policy, state);
 }
 
-/** The digest of one value, remembered per type while short and recent (`1` and `"1"` may differ under a custom algorithm). */
+/** The digest of one value, remembered while short and recent; it depends on the value as text only (see hashInput). */
 function digestOf(value: string | number | boolean, policy: PrivacyPolicy, state: PolicyState): string {
-  const memo = typeof value === 'string' ? state.stringDigests : state.otherDigests;
-  const key = typeof value === 'string' ? value : `${typeof value}:${String(value)}`;
-  const known = recall(memo, key);
+  const text = String(value);
+  const known = recall(state.digests, text);
   if (known !== undefined) return known;
-  return remember(memo, key, digestValue(value, policy.hashKey, policy.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM));
+  return remember(state.digests, text, digestValue(value, policy.hashKey, policy.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM));
 }
 
 function clearText(text: string, state: PolicyState): string {

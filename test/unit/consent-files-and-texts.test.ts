@@ -75,6 +75,12 @@ describe('writing a file whole', () => {
     expect(() => writeFileAtomic(target, 'x')).toThrow();
     expect(readdirSync(dir)).toEqual(['taken']);
   });
+
+  it('when the temp file was never made, the writing error itself comes back (not a failure to clean up)', () => {
+    const dir = tempDir();
+    expect(() => writeFileAtomic(join(dir, 'file'), 42 as unknown as string)).toThrow(TypeError);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });
 
 describe('the project file', () => {

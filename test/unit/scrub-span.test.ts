@@ -335,3 +335,79 @@ describe('scrubStartedRecord: the started record, built from the live command sp
     expect(record.instrumentationScope).toBe(copy.instrumentationScope);
   });
 });
+
+describe('scrubSpan: spans not made by the SDK (another SDK, a hand-built record)', () => {
+  /** A real ended span with some parts replaced, as a plain object. */
+  function handMade(overrides: Partial<ReadableSpan>): ReadableSpan {
+    const real = endedSpan(() => undefined);
+    return {
+      name: real.name,
+      kind: real.kind,
+      spanContext: () => real.spanContext(),
+      startTime: real.startTime,
+      endTime: real.endTime,
+      status: real.status,
+      attributes: real.attributes,
+      links: real.links,
+      events: real.events,
+      duration: real.duration,
+      ended: real.ended,
+      resource: real.resource,
+      instrumentationScope: real.instrumentationScope,
+      droppedAttributesCount: 0,
+      droppedEventsCount: 0,
+      droppedLinksCount: 0,
+      ...overrides,
+    };
+  }
+
+  it('leaves out null and undefined attribute values without counting them as dropped', () => {
+    const copy = scrubSpan(handMade({ attributes: { 'cli.command': 'build', 'build.note': null as unknown as string, 'build.count': undefined } }), POLICY);
+    expect(copy.attributes).toStrictEqual({ 'cli.command': 'build' });
+    expect(copy.droppedAttributesCount).toBe(0);
+  });
+
+  it('an event or link that carried no drop count gets one only when something was dropped', () => {
+    const time: [number, number] = [1, 0];
+    const linked = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.SAMPLED };
+    const copy = scrubSpan(
+      handMade({
+        events: [
+          { name: 'clean', time, attributes: { 'cli.command': 'x' } },
+          { name: 'dropping', time, attributes: { 'cli.command': 'x', 'user.email': 'jane@corp.example' } },
+        ],
+        links: [
+          { context: linked, attributes: { 'cli.command': 'x' } },
+          { context: linked, attributes: { 'user.email': 'jane@corp.example' } },
+          { context: linked, attributes: {}, droppedAttributesCount: 0 },
+        ],
+      }),
+      POLICY,
+    );
+    expect(copy.events[0]).toStrictEqual({ name: 'clean', time, attributes: { 'cli.command': 'x' } });
+    expect(copy.events[1]).toStrictEqual({ name: 'dropping', time, attributes: { 'cli.command': 'x' }, droppedAttributesCount: 1 });
+    expect(copy.links[0]).toStrictEqual({ context: linked, attributes: { 'cli.command': 'x' } });
+    expect(copy.links[1]).toStrictEqual({ context: linked, attributes: {}, droppedAttributesCount: 1 });
+    expect(copy.links[2]).toStrictEqual({ context: linked, attributes: {}, droppedAttributesCount: 0 });
+  });
+
+  it('a root span has no parent in its copy, not even an empty one', () => {
+    const copy = scrubSpan(endedSpan(() => undefined), POLICY);
+    expect('parentSpanContext' in copy).toBe(false);
+  });
+
+  it('an undeclared exception.* attribute on a command is dropped from its started record like any other key', () => {
+    const provider = new BasicTracerProvider();
+    const live = provider.getTracer('scrub-test').startSpan('build', { attributes: { 'cli.command': 'build', 'exception.message': 'token=abc at /home/jane' } });
+    const record = scrubStartedRecord(live as unknown as ReadableSpan, '00f067aa0ba902b7', POLICY);
+    expect(record.attributes).toStrictEqual({ 'cli.command': 'build', 'optel.lifecycle': 'started' });
+    expect(record.droppedAttributesCount).toBe(1);
+  });
+
+  it('a number and its text hash alike (the digest is of the value as text)', () => {
+    // (A mixed array only comes from outside the SDK, which refuses one.)
+    const copy = scrubSpan(handMade({ attributes: { 'project.name': 1234, 'project.tags': ['1234', 1234, true, 'true'] as unknown as string[] } }), POLICY);
+    expect(copy.attributes['project.name']).toBe(keyedDigest(KEY, '1234'));
+    expect(copy.attributes['project.tags']).toStrictEqual([keyedDigest(KEY, '1234'), keyedDigest(KEY, '1234'), keyedDigest(KEY, 'true'), keyedDigest(KEY, 'true')]);
+  });
+});
