@@ -11,7 +11,7 @@ import { scrubberCost } from './scrubber.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 // Start-up runs are short and the noise between processes is of the order of the figure itself.
-const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 61);
+const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 101);
 const FAULT_RUNS = Number(process.env.BENCH_FAULT_RUNS ?? 3);
 
 // Asynchronous on purpose: the collectors live in this process and must keep answering.

@@ -20,8 +20,6 @@ import type { Pipeline } from './export/pipeline.js';
 import type { CommandHandle } from './lifecycle/handle.js';
 import type { LiveCommand } from './lifecycle/live-command.js';
 import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
-import { installProcessHooks } from './lifecycle/process-hooks.js';
-import { installRunGuards } from './lifecycle/run-guards.js';
 import { nodeCrypto } from './node-crypto.js';
 import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './options.js';
@@ -34,7 +32,6 @@ import type { DescribeFormat } from './transparency/describe.js';
 import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
 import type { Output } from './transparency/telemetry-command.js';
-import { runTelemetryCommand } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './version.js';
 
 export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
@@ -121,7 +118,10 @@ export class Telemetry {
         ciPolicy: consent.ci === 'on' ? 'on' : 'off',
         version: versionString(consent.version) ?? DEFAULT_CONSENT_VERSION,
         files: this.#files,
-        projectFileName: projectFileName(name),
+        // (Worked out when a project file is first looked for: never with telemetry off by env.)
+        get projectFileName() {
+          return projectFileName(name);
+        },
         userId,
         notice: {
           appName: name,
@@ -250,16 +250,8 @@ export class Telemetry {
         this.consent.showNoticeIfDue();
       }
     }
-    const guards = installRunGuards({
-      abortAll: (signal, exitCode) => {
-        for (const open of pipeline.open.list()) open.finish({ signal, exitCode });
-      },
-      onFatal: (error) => {
-        this.#fatal = { error };
-      },
-      flush: (deadlineAt) => pipeline.flush(deadlineAt),
-      deadlineMs: this.#deadlineMs,
-      diagnostics: this.#diagnostics,
+    const guards = pipeline.guardRun((error) => {
+      this.#fatal = { error };
     });
     try {
       const result = await this.command(options.name ?? this.#app.name, options.attributes ?? {}, async (handle) => {
@@ -305,6 +297,8 @@ export class Telemetry {
     const stdout = outputs.stdout ?? process.stdout;
     const stderr = outputs.stderr ?? process.stderr;
     try {
+      // Loaded here: most runs of an app are not its `telemetry` subcommand.
+      const { runTelemetryCommand } = await import('./transparency/telemetry-command.js');
       return runTelemetryCommand(Array.isArray(args) ? args.map(String) : [], {
         appName: this.#app.name,
         consent: this.consent,
@@ -424,11 +418,7 @@ export class Telemetry {
           identity: { ...this.#identity, project: () => this.consent.project() },
           debug: isTruthy(this.#env[`${this.#prefix}_TELEMETRY_DEBUG`]),
           auditLogPath: auditLog === undefined || auditLog === '' ? undefined : auditLog,
-        });
-        installProcessHooks({
-          pipeline,
           deadlineMs: this.#deadlineMs,
-          diagnostics: this.#diagnostics,
           fatalError: () => this.#fatal,
         });
         this.#loadedPipeline = pipeline;

@@ -19,6 +19,8 @@ import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
 import type { CommandRecorder } from '../lifecycle/live-command.js';
 import { OpenCommands } from '../lifecycle/open-commands.js';
+import { installProcessHooks } from '../lifecycle/process-hooks.js';
+import { installRunGuards } from '../lifecycle/run-guards.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
 import { PrivacySpanProcessor } from '../privacy/processor.js';
 import { scrubSpan, scrubStartedRecord } from '../privacy/scrub-span.js';
@@ -44,6 +46,10 @@ export interface PipelineConfig {
   /** Print what would be sent to stderr instead of sending. */
   readonly debug: boolean;
   readonly auditLogPath: string | undefined;
+  /** The exit deadline for flushing at the end of `run()`, on a signal, and when the event loop runs dry. */
+  readonly deadlineMs: number;
+  /** The error about to end the process, boxed, if an uncaught one was seen (for the exit hook). */
+  readonly fatalError: () => { readonly error: unknown } | undefined;
 }
 
 export interface Pipeline {
@@ -55,6 +61,11 @@ export interface Pipeline {
   spoolUnsent(): void;
   /** Drops everything not yet sent (consent withdrawn). */
   discard(): void;
+  /**
+   * Guards a `run()` until `uninstall()`: SIGINT/SIGTERM end the open
+   * commands as aborted and flush; an uncaught error is handed to `onFatal`.
+   */
+  guardRun(onFatal: (error: unknown) => void): { uninstall: () => void };
   readonly pending: number;
   readonly dropped: number;
   /** Spans the collector accepted. */
@@ -140,7 +151,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
         diagnostics.report('replaying pending records failed', error);
       });
 
-  return {
+  const pipeline: Pipeline = {
     open: recorder.open,
     startCommand: (name, attributes, parent) => new LiveCommand(recorder, name, attributes, parent),
     async flush(deadlineAt) {
@@ -165,6 +176,17 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       replayAbort.abort();
       replaying = Promise.resolve();
     },
+    guardRun(onFatal) {
+      return installRunGuards({
+        abortAll: (signal, exitCode) => {
+          for (const open of recorder.open.list()) open.finish({ signal, exitCode });
+        },
+        onFatal,
+        flush: (deadlineAt) => pipeline.flush(deadlineAt),
+        deadlineMs: config.deadlineMs,
+        diagnostics,
+      });
+    },
     get pending() {
       return queue.pending;
     },
@@ -178,6 +200,9 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       return queue.added;
     },
   };
+  // (Here rather than in telemetry.ts: with telemetry off, this code is never loaded.)
+  installProcessHooks({ pipeline, deadlineMs: config.deadlineMs, diagnostics, fatalError: config.fatalError });
+  return pipeline;
 }
 
 function serialize(spans: ReadableSpan[]): Uint8Array {
