@@ -10,11 +10,10 @@ import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { build } from 'tsup';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../src/receiver/spans.js';
-import { runToExit, startChild } from './helpers/child-process.js';
-import type { RunningChild } from './helpers/child-process.js';
-import { isolateFromOtelEnv } from './helpers/otel-env.js';
-import { ROOT } from './support/child.js';
-import { createStockPipeline } from './helpers/stock-pipeline.js';
+import type { ChildResult, RunningChild } from './support/child.js';
+import { ROOT, runNode, startNode } from './support/child.js';
+import { isolateFromOtelEnv } from './support/otel-env.js';
+import { createStockPipeline } from './support/stock-pipeline.js';
 
 const LISTENING = /^optel receive: listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1\/traces)$/;
 
@@ -55,18 +54,19 @@ afterAll(async () => {
 
 const children: RunningChild[] = [];
 function receive(args: string[]): RunningChild {
-  const child = startChild(process.execPath, [bin, 'receive', ...args]);
+  const child = startNode([bin, 'receive', ...args]);
   children.push(child);
   return child;
 }
 afterEach(() => {
   // A failed test must not leave a receiver running.
   for (const child of children.splice(0)) {
-    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+    if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill('SIGKILL');
   }
 });
 
 const t = (seconds: number, nanos: number): HrTime => [seconds, nanos];
+const exitOf = ({ code, signal }: ChildResult): Pick<ChildResult, 'code' | 'signal'> => ({ code, signal });
 
 /** What an optel-instrumented `build` command emits: a start marker, one step, the completed command. */
 function recordBuildCommand(provider: BasicTracerProvider): void {
@@ -111,7 +111,7 @@ describe('optel receive', () => {
     const child = receive(['--port', '0', '--jsonl', jsonl]);
     const [, tracesUrl, port] = await child.waitForLine(LISTENING);
     expect(Number(port)).toBeGreaterThan(0);
-    expect(child.stdoutLines[0]).toBe(`optel receive: listening on ${tracesUrl}`);
+    expect(child.stdoutLines()[0]).toBe(`optel receive: listening on ${tracesUrl}`);
 
     await exportBuildCommand(tracesUrl ?? '');
     const lines = await child.waitForLines(4);
@@ -141,8 +141,8 @@ describe('optel receive', () => {
       resource: { 'service.name': 'my-cli' },
     });
 
-    child.process.kill('SIGTERM');
-    expect(await child.exited).toEqual({ code: 0, signal: null });
+    child.child.kill('SIGTERM');
+    expect(exitOf(await child.done)).toEqual({ code: 0, signal: null });
     expect(child.stderr()).toBe('optel receive: stopped (SIGTERM) after 3 span(s)\n');
   });
 
@@ -154,8 +154,8 @@ describe('optel receive', () => {
     // The exporter only sees success after the spans were written to the file.
     expect((await readFile(jsonl, 'utf8')).trimEnd().split('\n')).toHaveLength(3);
 
-    child.process.kill('SIGINT');
-    expect(await child.exited).toEqual({ code: 0, signal: null });
+    child.child.kill('SIGINT');
+    expect(exitOf(await child.done)).toEqual({ code: 0, signal: null });
     expect(child.stdout()).toBe(`optel receive: listening on ${tracesUrl}\n`);
     expect(child.stderr()).toBe('optel receive: stopped (SIGINT) after 3 span(s)\n');
   });
@@ -165,7 +165,7 @@ describe('optel receive', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = blocker.address() as AddressInfo;
-      const result = await runToExit(process.execPath, [bin, 'receive', '--port', String(port)]);
+      const result = await runNode([bin, 'receive', '--port', String(port)]);
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(`optel receive: cannot listen on 127.0.0.1:${port}: address already in use\n`);
@@ -175,7 +175,7 @@ describe('optel receive', () => {
   });
 
   it('exits 1 when the jsonl file cannot be written', async () => {
-    const result = await runToExit(process.execPath, [bin, 'receive', '--port', '0', '--jsonl', join(workDir, 'missing', 'x.jsonl')]);
+    const result = await runNode([bin, 'receive', '--port', '0', '--jsonl', join(workDir, 'missing', 'x.jsonl')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^optel receive: cannot write the JSON lines file .*x\.jsonl: ENOENT/);
   });
@@ -189,19 +189,19 @@ describe('optel usage', () => {
     [['receive', 'extra'], "optel receive: Unexpected argument 'extra'\nRun 'optel receive --help' for usage.\n"],
     [['nope'], "optel: unknown command 'nope'\nRun 'optel --help' for usage.\n"],
   ])('optel %j exits 2 with a message on stderr', async (args, message) => {
-    const result = await runToExit(process.execPath, [bin, ...args]);
+    const result = await runNode([bin, ...args]);
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: message });
   });
 
   it.each([[[]], [['--help']], [['-h']]])('optel %j prints the usage and exits 0', async (args) => {
-    const result = await runToExit(process.execPath, [bin, ...args]);
+    const result = await runNode([bin, ...args]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Usage: optel <command>/);
     expect(result.stdout).toMatch(/receive/);
   });
 
   it('optel receive --help prints the options and exits 0', async () => {
-    const result = await runToExit(process.execPath, [bin, 'receive', '--help']);
+    const result = await runNode([bin, 'receive', '--help']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Usage: optel receive \[options\]/);
     for (const flag of ['--port', '--host', '--jsonl', '--quiet']) expect(result.stdout).toContain(flag);

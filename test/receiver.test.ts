@@ -19,10 +19,10 @@ import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
 import { normalizeTraceRequest } from '../src/receiver/spans.js';
 import type { ReceivedSpan } from '../src/receiver/spans.js';
-import { sendRequest } from './helpers/http-request.js';
-import { isolateFromOtelEnv } from './helpers/otel-env.js';
-import { createStockPipeline } from './helpers/stock-pipeline.js';
-import type { Compression, Encoding } from './helpers/stock-pipeline.js';
+import { sendRequest } from './support/http-request.js';
+import { isolateFromOtelEnv } from './support/otel-env.js';
+import { createStockPipeline } from './support/stock-pipeline.js';
+import type { Compression, Encoding } from './support/stock-pipeline.js';
 
 let restoreEnv: () => void;
 beforeAll(() => {

@@ -21,8 +21,14 @@ export interface RunningChild {
   /** Everything written to stdout so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves when stdout contains `text`; rejects after `timeoutMs`. */
+  /** The complete lines written to stdout so far. */
+  stdoutLines(): string[];
+  /** Resolves when stdout contains `text`; rejects after `timeoutMs` or if the child exits first. */
   waitForStdout(text: string, timeoutMs?: number): Promise<void>;
+  /** The first complete stdout line matching `pattern`; rejects after `timeoutMs` or if the child exits first. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** The complete stdout lines, once there are at least `count`; rejects after `timeoutMs` or if the child exits first. */
+  waitForLines(count: number, timeoutMs?: number): Promise<string[]>;
   readonly done: Promise<ChildResult>;
 }
 
@@ -82,17 +88,14 @@ export function startProcess(command: string, args: readonly string[], options: 
   });
   let stdout = '';
   let stderr = '';
-  const stdoutWaiters: { text: string; resolve: () => void }[] = [];
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  // Checked on every stdout chunk and at exit.
+  const watchers = new Set<() => void>();
   child.stdout?.setEncoding('utf8');
   child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
     stdout += chunk;
-    for (const waiter of [...stdoutWaiters]) {
-      if (stdout.includes(waiter.text)) {
-        stdoutWaiters.splice(stdoutWaiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
+    for (const watcher of [...watchers]) watcher();
   });
   child.stderr?.on('data', (chunk: string) => {
     stderr += chunk;
@@ -105,27 +108,58 @@ export function startProcess(command: string, args: readonly string[], options: 
     });
     child.on('close', (code, signal) => {
       clearTimeout(hang);
+      exited = { code, signal };
       resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+      for (const watcher of [...watchers]) watcher();
     });
   });
+  const lines = (): string[] => stdout.split('\n').slice(0, -1);
+
+  /** Resolves with what `check` finds, looking again at every output; rejects on timeout or exit. */
+  const waitUntil = <T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> =>
+    new Promise((resolve, reject) => {
+      const watcher = (): void => {
+        const found = check();
+        if (found !== undefined) {
+          stop();
+          resolve(found);
+        } else if (exited !== undefined) {
+          stop();
+          reject(new Error(`child exited (${JSON.stringify(exited)}) before ${what}; stdout: ${stdout}; stderr: ${stderr}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`child did not print ${what} within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
+      }, timeoutMs);
+      const stop = (): void => {
+        clearTimeout(timer);
+        watchers.delete(watcher);
+      };
+      watchers.add(watcher);
+      watcher();
+    });
+
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
+    stdoutLines: lines,
     done,
-    waitForStdout(text, timeoutMs = 15_000) {
-      if (stdout.includes(text)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`child did not print ${JSON.stringify(text)} within ${timeoutMs} ms; stdout: ${stdout}; stderr: ${stderr}`)), timeoutMs);
-        stdoutWaiters.push({
-          text,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
+    waitForStdout: (text, timeoutMs = 15_000) => waitUntil(() => (stdout.includes(text) ? true : undefined), JSON.stringify(text), timeoutMs).then(() => undefined),
+    waitForLine: (pattern, timeoutMs = 15_000) =>
+      waitUntil(
+        () => {
+          for (const line of lines()) {
+            const match = pattern.exec(line);
+            if (match) return match;
+          }
+          return undefined;
+        },
+        `a line matching ${String(pattern)}`,
+        timeoutMs,
+      ),
+    waitForLines: (count, timeoutMs = 15_000) => waitUntil(() => (lines().length >= count ? lines() : undefined), `${count} lines`, timeoutMs),
   };
 }
 
