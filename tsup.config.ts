@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import { builtinsWithoutFacades } from './build/builtins-without-facades.js';
+import { lazyBuiltinsCjs } from './build/lazy-builtins-cjs.js';
 import { oneEagerFile } from './build/one-eager-file.js';
 
 // The library: ESM and CommonJS, each with its own type declarations. The
@@ -15,7 +16,7 @@ const library = {
 
 export default defineConfig([
   { ...library, format: ['esm'], dts: true, clean: true, plugins: [builtinsWithoutFacades()], onSuccess: () => oneEagerFile('dist') },
-  { ...library, format: ['cjs'], dts: true, clean: false },
+  { ...library, format: ['cjs'], dts: true, clean: false, plugins: [lazyBuiltinsCjs()] },
   {
     // The `optel` bin (ESM only; it is run, not imported).
     entry: { 'cli/main': 'src/cli/main.ts' },
