@@ -6,7 +6,7 @@ import { Consent } from './consent/consent.js';
 import { takeDisableFlag } from './consent/flags.js';
 import { versionString } from './consent/json-file.js';
 import type { UserFiles } from './consent/paths.js';
-import { projectFileName, userConfigDir, userFiles } from './consent/paths.js';
+import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './consent/paths.js';
 import { DEFAULT_CONSENT_VERSION } from './consent/resolve.js';
 import { ConsentSampler } from './consent/sampler.js';
 import { loadOrCreateHashKey } from './context/hash-key.js';
@@ -103,7 +103,7 @@ export class Telemetry {
     this.#hashAlgorithm = isHashAlgorithm(algorithm) ? algorithm : DEFAULT_HASH_ALGORITHM;
     const deadline = options.exitDeadlineMs;
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
-    this.#files = userFiles(options.configDir ?? (() => userConfigDir(name, env)));
+    this.#files = userFiles(options.configDir ?? (() => this.#userConfigDir(name, env)));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
     const consent = options.consent ?? {};
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
@@ -348,6 +348,16 @@ export class Telemetry {
   /** optel's own failures (collector unreachable, unwritable files, ...), newest last. */
   diagnostics(): readonly Diagnostic[] {
     return this.#diagnostics.list();
+  }
+
+  #userConfigDir(name: string, env: Readonly<Record<string, string | undefined>>): string {
+    try {
+      return userConfigDir(name, env);
+    } catch (error) {
+      // os.homedir() throws when there is no home directory at all.
+      this.#diagnostics.report('no user config directory; nothing is stored and opt-out mode sends nothing', error);
+      return unusableConfigDir(name);
+    }
   }
 
   /** The pipeline, or undefined if it can't be loaded (reported): the app's command runs either way. */

@@ -383,6 +383,24 @@ describe('an unwritable config directory', () => {
     expect(answer.error).toMatch(/EACCES|EPERM|EROFS/);
   });
 
+  it('(no home directory at all: os.homedir() throws, no XDG_CONFIG_HOME) never crashes the app: nothing is stored, nothing is sent', async () => {
+    const collector = await receiver();
+    const home = tempDir();
+    const env = appEnv(collector, { XDG_CONFIG_HOME: undefined, HOME: home });
+    const noHome = join(FIXTURES, 'no-home.mjs');
+    for (const args of [['ok'], ['ok']]) {
+      const result = await runNode(['--import', noHome, APP, ...args], { env });
+      expect(result, result.stderr).toMatchObject({ code: 0, signal: null, stdout: 'app output\n', stderr: '' });
+    }
+    const status = await runNode(['--import', noHome, APP, 'status'], { env });
+    expect(JSON.parse(status.stdout)).toMatchObject({ enabled: false, notice: 'this-run' });
+    const set = await runNode(['--import', noHome, APP, 'set-true'], { env });
+    expect(set.code, set.stderr).toBe(0);
+    expect(JSON.parse(set.stdout)).toMatchObject({ ok: false, error: expect.stringMatching(/ENOTDIR/) });
+    expect(collector.requests).toHaveLength(0);
+    expect(listTree(home)).toEqual([]);
+  });
+
   it('(a file where the directory should be) never crashes the app: a "no" still holds for the process, and nothing is sent', async () => {
     const collector = await receiver();
     const env = appEnv(collector);

@@ -17,6 +17,17 @@ export function userConfigDir(
   return join(base, dirName(appName));
 }
 
+/**
+ * The user-scope directory when there is none: no home directory (a uid with
+ * no passwd entry and no HOME, as in some containers) and no
+ * XDG_CONFIG_HOME. A path under the null device, where no file can exist or
+ * be created: nothing is read or stored, so the first-run notice can't be
+ * recorded and opt-out mode sends nothing, and `set()` reports why.
+ */
+export function unusableConfigDir(appName: string): string {
+  return join(os.devNull, dirName(appName));
+}
+
 /** The files optel keeps in the user-scope directory. */
 export interface UserFiles {
   readonly dir: string;
