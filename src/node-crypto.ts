@@ -1,5 +1,5 @@
 import type * as Crypto from 'node:crypto';
-// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as nodeModule from 'node:module';
 
 let loaded: typeof Crypto | undefined;

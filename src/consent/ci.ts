@@ -1,4 +1,4 @@
-// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as nodeModule from 'node:module';
 // Types only: the package itself is loaded on first use (see loadCiInfo).
 import type * as CiInfoModule from 'ci-info';

@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as os from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
 import { describeError } from '../diagnostics.js';

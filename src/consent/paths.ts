@@ -1,4 +1,4 @@
-// A namespace import: the ESM build loads it at first use (build/builtins-without-facades.ts).
+// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { dirName } from '../app-name.js';
