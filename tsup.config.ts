@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsup';
-import { builtinsWithoutFacades } from './build/builtins-without-facades.js';
-import { lazyBuiltinsCjs } from './build/lazy-builtins-cjs.js';
-import { oneEagerFile } from './build/one-eager-file.js';
+import { bundleDist } from './build/bundle-dist.js';
 
-// The library: ESM and CommonJS, each with its own type declarations. The
-// OpenTelemetry pipeline is reached through a dynamic import, so with
-// telemetry off none of the SDK modules are ever loaded.
+// The library. tsup (esbuild) compiles it to ES modules, then
+// build/bundle-dist.ts writes the package's ES module and CommonJS files
+// from one rollup bundle of that output. The OpenTelemetry pipeline is
+// reached through a dynamic import, so with telemetry off none of the SDK
+// modules are ever loaded.
 const library = {
   entry: { index: 'src/index.ts' },
   target: 'node20',
@@ -15,8 +15,9 @@ const library = {
 } as const;
 
 export default defineConfig([
-  { ...library, format: ['esm'], dts: true, clean: true, plugins: [builtinsWithoutFacades()], onSuccess: () => oneEagerFile('dist') },
-  { ...library, format: ['cjs'], dts: true, clean: false, plugins: [lazyBuiltinsCjs()] },
+  { ...library, format: ['esm'], dts: true, clean: true, onSuccess: () => bundleDist('dist') },
+  // Only the CommonJS type declarations (index.d.cts); its code comes from bundleDist.
+  { ...library, format: ['cjs'], dts: { only: true }, clean: false },
   {
     // The `optel` bin (ESM only; it is run, not imported).
     entry: { 'cli/main': 'src/cli/main.ts' },

@@ -1,34 +1,28 @@
 import { builtinModules } from 'node:module';
-import type { Options } from 'tsup';
-
-type TsupPlugin = NonNullable<Options['plugins']>[number];
 
 const BUILTINS = new Set(builtinModules);
-/**
- * A namespace import of a builtin, as esbuild writes it. (With code
- * splitting, tsup turns its ES module output into CommonJS after the user's
- * plugins have run, so this plugin still sees `import` statements.)
- */
-const NAMESPACE_IMPORT = /^import \* as ([\w$]+) from "(?:node:)?([a-z_/]+)";$/gm;
+/** How rollup's CommonJS output requires a module at the top of a file. */
+const TOP_REQUIRE = /^var ([\w$]+) = require\('(?:node:)?([a-z_/]+)'\);$/gm;
 
 /**
- * For the CommonJS build only, the counterpart of the ESM build's lazy
- * namespace imports (build/builtins-without-facades.ts): a builtin the source
- * imports as a namespace (`import * as os from 'node:os'`) is required at its
- * first property access, not when optel is required. Loading `os` and
- * `module` costs ~0.25 ms, and the telemetry-off path never touches them.
- * Each rewrite stays on its line, so source maps hold.
+ * For the CommonJS build, the counterpart of the ES module build's lazy
+ * namespace imports (see builtins-without-facades.ts): a builtin the source
+ * imports as a namespace (`import * as os from 'node:os'`, which rollup
+ * wraps in `_interopNamespaceDefault`) is required at its first property
+ * access, not when optel is required. Loading `os` and `module` costs
+ * ~0.25 ms, and the telemetry-off path never touches them. Each rewrite stays
+ * on its line, so source maps hold. Builtins only imported by name stay as
+ * they are.
  */
-export function lazyBuiltinsCjs(): TsupPlugin {
-  return {
-    name: 'lazy-builtins-cjs',
-    renderChunk(code, chunk) {
-      if (this.format !== 'cjs') return undefined;
-      const rewritten = code.replace(NAMESPACE_IMPORT, (whole, binding: string, id: string) => {
-        if (!BUILTINS.has(id)) return whole;
-        return `const ${binding} = new Proxy({}, { get: (_, key) => require(${JSON.stringify(`node:${id}`)})[key] });`;
-      });
-      return rewritten === code ? undefined : { code: rewritten, map: chunk.map ?? null };
-    },
-  };
+export function lazyBuiltinsCjs(code: string): string {
+  let rewritten = code;
+  for (const [whole, binding, id] of code.matchAll(TOP_REQUIRE)) {
+    if (id === undefined || binding === undefined || !BUILTINS.has(id)) continue;
+    const wrapped = `/*#__PURE__*/_interopNamespaceDefault(${binding})`;
+    if (!rewritten.includes(wrapped)) continue;
+    rewritten = rewritten
+      .replace(whole, `var ${binding} = new Proxy({}, { get: (_, key) => require(${JSON.stringify(`node:${id}`)})[key] });`)
+      .replaceAll(wrapped, binding);
+  }
+  return rewritten;
 }
