@@ -4,14 +4,14 @@
  * and the prompt.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { devNull, homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/consent/atomic-file.js';
 import { readNoticeShownVersion, writeNoticeShown } from '../../src/consent/notice-file.js';
 import type { NoticeContent } from '../../src/consent/notice.js';
 import { noticeText, promptText } from '../../src/consent/notice.js';
-import { projectFileName, userConfigDir, userFiles } from '../../src/consent/paths.js';
+import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from '../../src/consent/paths.js';
 import { readProjectFile, writeProjectFile } from '../../src/consent/project-file.js';
 import type { ConsentInputs } from '../../src/consent/resolve.js';
 import { resolveConsent } from '../../src/consent/resolve.js';
@@ -130,6 +130,14 @@ describe('where the files live', () => {
       pendingDir: '/c/acme/telemetry-pending',
     });
     expect(projectFileName('Acme CLI')).toBe('.acme-cli-telemetry.json');
+  });
+
+  it('without a home directory, the user files go where nothing can be read or written', () => {
+    const dir = unusableConfigDir('Acme CLI');
+    expect(dir).toBe(join(devNull, 'acme-cli'));
+    const files = userFiles(dir);
+    expect(readConsentFile(files.consent)).toMatchObject({ kind: 'absent' });
+    expect(() => writeFileAtomic(files.consent, '{}')).toThrow(/ENOTDIR|EEXIST|ENOENT/);
   });
 
   it('given a function, works the directory out once, when a path is first asked for', () => {
