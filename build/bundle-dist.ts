@@ -29,6 +29,9 @@ export async function bundleDist(dist: string): Promise<void> {
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     // The entry may export more than its public API: the lazy parts take shared code from it.
     preserveEntrySignatures: 'allow-extension',
+    // No import of a package or builtin kept only for its side effects: a bare
+    // `import 'module'` still builds that builtin's ES module facade.
+    treeshake: { moduleSideEffects: 'no-external' },
     plugins: [
       {
         name: 'load-with-source-map',
@@ -41,14 +44,22 @@ export async function bundleDist(dist: string): Promise<void> {
       if (level === 'warn') throw new Error(`bundle-dist: ${log.message}`);
     },
   });
+  // The scrubber is loaded by the pipeline and, in an app's own SDK, by the
+  // privacy processor on its own: one lazy file for both, not two.
+  const scrubber = tsupOutput.find((name) => name.startsWith('scrub-span-'));
   let eagerModules: Set<string> | undefined;
+  let scrubberModules: Set<string> | undefined;
   const common: OutputOptions = {
     dir: dist,
     sourcemap: true,
     minifyInternalExports: true,
+    // Nor such imports copied from the entry into the lazy files.
+    hoistTransitiveImports: false,
     manualChunks(id, { getModuleInfo }) {
       eagerModules ??= staticallyReachable(entry, getModuleInfo);
-      return eagerModules.has(id) ? 'index' : undefined;
+      if (eagerModules.has(id)) return 'index';
+      scrubberModules ??= scrubber === undefined ? new Set() : staticallyReachable(resolve(dist, scrubber), getModuleInfo);
+      return scrubberModules.has(id) ? 'scrub-span' : undefined;
     },
   };
   const esm = await generate(bundle, { ...common, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name].js' }, builtinsWithoutFacades);
