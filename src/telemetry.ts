@@ -1,38 +1,38 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { dirName, envPrefix } from './app-name.js';
+import { dirName, envPrefix } from './config/app-name.js';
 import { Consent } from './consent/consent.js';
 import { takeDisableFlag } from './consent/flags.js';
-import { versionString } from './consent/json-file.js';
-import type { UserFiles } from './consent/paths.js';
-import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './consent/paths.js';
+import { versionString } from './files/json-file.js';
+import type { UserFiles } from './files/user-files.js';
+import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './files/user-files.js';
 import { DEFAULT_CONSENT_VERSION } from './consent/resolve.js';
-import { ConsentSampler } from './consent/sampler.js';
-import { loadOrCreateHashKey } from './context/hash-key.js';
-import { localPaths } from './context/local-paths.js';
-import { volunteeredUserId } from './context/user-id.js';
+import { ConsentSampler } from './sdk/consent-sampler.js';
+import { loadOrCreateHashKey } from './identity/hash-key.js';
+import { localPaths } from './identity/local-paths.js';
+import { volunteeredUserId } from './identity/user-id.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
-import { isTruthy } from './env-flag.js';
-import { checkEndpoint } from './export/endpoint.js';
-import type { Pipeline } from './export/pipeline.js';
+import { isTruthy } from './config/env-flag.js';
+import { checkEndpoint } from './config/endpoint.js';
+import type { Pipeline } from './pipeline/pipeline.js';
 import type { CommandHandle } from './lifecycle/handle.js';
 import type { LiveCommand } from './lifecycle/live-command.js';
 import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
 import { nodeCrypto } from './node-crypto.js';
-import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './options.js';
-import { DEFAULT_EXIT_DEADLINE_MS } from './options.js';
+import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './config/options.js';
+import { DEFAULT_EXIT_DEADLINE_MS } from './config/options.js';
 import { validateCatalogue } from './privacy/catalogue.js';
 import { fingerprintOf } from './privacy/fingerprint.js';
 import { DEFAULT_HASH_ALGORITHM, describeHashing, isHashAlgorithm } from './privacy/hash.js';
-import { PrivacySpanProcessor } from './privacy/processor.js';
+import { PrivacySpanProcessor } from './sdk/privacy-span-processor.js';
 import type { PrivacyPolicy } from './privacy/scrub-span.js';
 import type { DescribeFormat } from './transparency/describe.js';
 import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
 import type { Output } from './transparency/telemetry-command.js';
-import { OPTEL_VERSION } from './version.js';
+import { OPTEL_VERSION } from './config/version.js';
 
 export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
 
@@ -414,7 +414,7 @@ export class Telemetry {
       return this.#pipeline;
     }
     const auditLog = this.#env[`${this.#prefix}_TELEMETRY_LOG`];
-    this.#pipeline = import('./export/pipeline.js')
+    this.#pipeline = import('./pipeline/pipeline.js')
       .then(({ createPipeline }) => {
         const pipeline = createPipeline({
           app: this.#app,

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkEndpoint } from '../src/export/endpoint.js';
+import { checkEndpoint } from '../src/config/endpoint.js';
 import { startReceiver } from '../src/receiver/server.js';
 import type { Receiver } from '../src/receiver/server.js';
 import type { ChildResult } from './support/child.js';

@@ -1,5 +1,5 @@
-import { writeFileAtomic } from './atomic-file.js';
-import { readJsonObject, versionString } from './json-file.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
+import { readJsonObject, versionString } from '../files/json-file.js';
 
 /**
  * The consent version whose first-run notice was last shown, or undefined

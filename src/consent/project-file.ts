@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
-import { readJsonObject } from './json-file.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
+import { readJsonObject } from '../files/json-file.js';
 
 /** What one project-scope consent file says. */
 export type ProjectVerdict =

@@ -1,5 +1,5 @@
-import { doNotTrack, isTruthy } from '../env-flag.js';
-import type { ConsentMode } from '../options.js';
+import { doNotTrack, isTruthy } from '../config/env-flag.js';
+import type { ConsentMode } from '../config/options.js';
 import type { CiContext, CiPolicy } from './ci.js';
 import { DEFAULT_CI_POLICY } from './ci.js';
 import type { ProjectFile } from './project-file.js';

@@ -1,5 +1,5 @@
-import { writeFileAtomic } from './atomic-file.js';
-import { readJsonObject, versionString } from './json-file.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
+import { readJsonObject, versionString } from '../files/json-file.js';
 
 /** What the user-scope consent file says. */
 export type FileVerdict =

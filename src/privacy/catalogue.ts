@@ -1,4 +1,4 @@
-import type { AttributeCatalogue, AttributeTreatment } from '../options.js';
+import type { AttributeCatalogue, AttributeTreatment } from '../config/options.js';
 
 /**
  * Keys optel itself writes. They carry only values optel chose (enums,

@@ -1,5 +1,5 @@
 import { nodeCrypto } from '../node-crypto.js';
-import type { HashAlgorithm } from '../options.js';
+import type { HashAlgorithm } from '../config/options.js';
 
 /** Hex characters kept from the HMAC-SHA256 digest: 64 bits. */
 export const DIGEST_HEX_LENGTH = 16;

@@ -2,7 +2,7 @@ import type { Attributes, AttributeValue, HrTime, Link, SpanContext, SpanStatus 
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
+import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import { EXCEPTION_MESSAGE_KEY, EXCEPTION_STACKTRACE_KEY, EXCEPTION_TYPE_KEY, treatmentOf } from './catalogue.js';
 import { DEFAULT_HASH_ALGORITHM, digestValue } from './hash.js';
 import type { CompiledPaths, LocalPaths } from './local-paths.js';

@@ -1,4 +1,4 @@
-import type { AttributeCatalogue, AttributeDeclarations, AttributeTreatment } from '../options.js';
+import type { AttributeCatalogue, AttributeDeclarations, AttributeTreatment } from '../config/options.js';
 
 export interface SplitDeclarations {
   /** Key -> treatment: what the privacy processor enforces. */

@@ -1,5 +1,5 @@
 import { DISABLE_FLAG } from '../consent/flags.js';
-import type { AttributeCatalogue, HashAlgorithm } from '../options.js';
+import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import type { KeyDescription } from './known-keys.js';
 import { CONTEXT_KEYS, LIFECYCLE_KEYS, NEVER_COLLECTED } from './known-keys.js';
 

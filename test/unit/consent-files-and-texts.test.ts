@@ -7,11 +7,11 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { devNull, homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/consent/atomic-file.js';
+import { writeFileAtomic } from '../../src/files/atomic-file.js';
 import { readNoticeShownVersion, writeNoticeShown } from '../../src/consent/notice-file.js';
 import type { NoticeContent } from '../../src/consent/notice.js';
 import { noticeText, promptText } from '../../src/consent/notice.js';
-import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from '../../src/consent/paths.js';
+import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from '../../src/files/user-files.js';
 import { readProjectFile, writeProjectFile } from '../../src/consent/project-file.js';
 import type { ConsentInputs } from '../../src/consent/resolve.js';
 import { resolveConsent } from '../../src/consent/resolve.js';

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Consent } from '../../src/consent/consent.js';
-import { userFiles } from '../../src/consent/paths.js';
+import { userFiles } from '../../src/files/user-files.js';
 import { Diagnostics } from '../../src/diagnostics.js';
 import { createTelemetry } from '../../src/index.js';
 import type { TelemetryOptions } from '../../src/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkEndpoint, isLoopback } from '../../src/export/endpoint.js';
+import { checkEndpoint, isLoopback } from '../../src/config/endpoint.js';
 
 function tracesUrl(endpoint: string, allowInsecure = false): string {
   const check = checkEndpoint(endpoint, allowInsecure);

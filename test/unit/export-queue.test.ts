@@ -6,10 +6,10 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Diagnostics } from '../../src/diagnostics.js';
-import { postOtlp } from '../../src/export/otlp-http.js';
-import { ExportQueue } from '../../src/export/queue.js';
-import type { ExportQueueOptions } from '../../src/export/queue.js';
-import type { SendResult } from '../../src/export/otlp-http.js';
+import { postOtlp } from '../../src/pipeline/otlp-http.js';
+import { ExportQueue } from '../../src/pipeline/queue.js';
+import type { ExportQueueOptions } from '../../src/pipeline/queue.js';
+import type { SendResult } from '../../src/pipeline/otlp-http.js';
 
 /** Generous bound that only catches a hang; never a timing expectation. */
 const HANG_BOUND_MS = 10_000;

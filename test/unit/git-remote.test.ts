@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeRemote, parseRemotes, readGitRemote } from '../../src/context/git-remote.js';
-import { projectFact, projectId } from '../../src/context/project-id.js';
+import { normalizeRemote, parseRemotes, readGitRemote } from '../../src/identity/git-remote.js';
+import { projectFact, projectId } from '../../src/identity/project-id.js';
 import { tempDir } from '../support/child.js';
 
 describe('normalizeRemote: one spelling per repository, without credentials or ports', () => {

@@ -32,7 +32,7 @@ describe('PrivacySpanProcessor while the scrubber loads', () => {
   it('at most 2048 spans wait; more are dropped, counted and reported', async () => {
     vi.resetModules();
     // A fresh copy of the module: its scrubber is not loaded yet.
-    const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
+    const { PrivacySpanProcessor } = await import('../../src/sdk/privacy-span-processor.js');
     const next = recorder();
     const diagnostics = new Diagnostics('test', false);
     const processor = new PrivacySpanProcessor(next, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY }, diagnostics);
@@ -50,7 +50,7 @@ describe('PrivacySpanProcessor while the scrubber loads', () => {
       throw new Error('scrubber missing');
     });
     try {
-      const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
+      const { PrivacySpanProcessor } = await import('../../src/sdk/privacy-span-processor.js');
       const next = recorder();
       const diagnostics = new Diagnostics('test', false);
       const processor = new PrivacySpanProcessor(next, { catalogue: { 'cli.command': 'clear' }, hashKey: KEY }, diagnostics);
@@ -74,7 +74,7 @@ describe('PrivacySpanProcessor while the scrubber loads', () => {
 
 describe('PrivacySpanProcessor without diagnostics', () => {
   it('a next processor that throws or rejects never reaches the app', async () => {
-    const { PrivacySpanProcessor } = await import('../../src/privacy/processor.js');
+    const { PrivacySpanProcessor } = await import('../../src/sdk/privacy-span-processor.js');
     const throwing: SpanProcessor = {
       onStart: () => undefined,
       onEnd: () => {

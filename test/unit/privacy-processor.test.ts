@@ -3,9 +3,9 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { Diagnostics } from '../../src/diagnostics.js';
-import type { AttributeCatalogue } from '../../src/options.js';
+import type { AttributeCatalogue } from '../../src/config/options.js';
 import { keyedDigest } from '../../src/privacy/hash.js';
-import { PrivacySpanProcessor } from '../../src/privacy/processor.js';
+import { PrivacySpanProcessor } from '../../src/sdk/privacy-span-processor.js';
 import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
 import { scrubSpan } from '../../src/privacy/scrub-span.js';
 

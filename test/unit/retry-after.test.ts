@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/export/otlp-http.js';
+import { parseRetryAfter } from '../../src/pipeline/otlp-http.js';
 
 describe('parseRetryAfter', () => {
   it('reads delay-seconds as milliseconds', () => {

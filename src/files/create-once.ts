@@ -1,6 +1,6 @@
 import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { tempNameFor } from '../consent/atomic-file.js';
+import { tempNameFor } from './atomic-file.js';
 
 /**
  * Reads the value stored at `path`, or stores `fresh` there if there is none

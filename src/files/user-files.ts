@@ -1,7 +1,7 @@
 // A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as os from 'node:os';
 import { join } from 'node:path';
-import { dirName } from '../app-name.js';
+import { dirName } from '../config/app-name.js';
 
 /**
  * The user-scope directory: `$XDG_CONFIG_HOME/<app>`, else `~/.config/<app>`,

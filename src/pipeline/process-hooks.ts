@@ -1,5 +1,5 @@
 import type { Diagnostics } from '../diagnostics.js';
-import type { Pipeline } from '../export/pipeline.js';
+import type { Pipeline } from './pipeline.js';
 
 /**
  * Process-wide listeners installed once a pipeline exists. None of them

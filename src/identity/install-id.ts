@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Diagnostics } from '../diagnostics.js';
-import { readOrCreate } from './create-once.js';
+import { readOrCreate } from '../files/create-once.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

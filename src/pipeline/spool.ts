@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../diagnostics.js';
-import { writeFileAtomic } from '../consent/atomic-file.js';
+import { writeFileAtomic } from '../files/atomic-file.js';
 import type { SendResult } from './otlp-http.js';
 
 const MAX_FILES = 100;

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics.js';
-import type { PrivacyPolicy } from './scrub-span.js';
+import type { PrivacyPolicy } from '../privacy/scrub-span.js';
 
 /**
  * The policy, or a function asked at every span end: it may build the
@@ -24,7 +24,7 @@ let loadingScrub: Promise<ScrubSpan> | undefined;
  * needs them, not with optel: a run with telemetry off never parses them.
  */
 function loadScrub(): Promise<ScrubSpan> {
-  loadingScrub ??= import('./scrub-span.js').then((module) => (loadedScrub = module.scrubSpan));
+  loadingScrub ??= import('../privacy/scrub-span.js').then((module) => (loadedScrub = module.scrubSpan));
   return loadingScrub;
 }
 

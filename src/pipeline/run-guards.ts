@@ -1,5 +1,5 @@
 import type { Diagnostics } from '../diagnostics.js';
-import { exitCodeForSignal } from './outcome.js';
+import { exitCodeForSignal } from '../lifecycle/outcome.js';
 
 const HANDLED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
 

@@ -1,6 +1,6 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { nodeCrypto } from '../node-crypto.js';
-import { readOrCreate } from './create-once.js';
+import { readOrCreate } from '../files/create-once.js';
 
 const KEY_BYTES = 32;
 const KEY_PATTERN = /^[0-9a-f]{64}$/;

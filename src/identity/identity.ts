@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { UserFiles } from '../consent/paths.js';
+import type { UserFiles } from '../files/user-files.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { loadOrCreateHashKey } from './hash-key.js';
 import { loadOrCreateInstallId } from './install-id.js';
