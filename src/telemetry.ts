@@ -19,7 +19,9 @@ import { checkEndpoint } from './config/endpoint.js';
 import type { Pipeline } from './pipeline/pipeline.js';
 import type { CommandHandle } from './lifecycle/handle.js';
 import type { LiveCommand } from './lifecycle/live-command.js';
-import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
+import { NoopCommandHandle } from './lifecycle/noop-handle.js';
+import { runToEnd } from './lifecycle/run-to-end.js';
+import { GuardLeases } from './pipeline/guard-leases.js';
 import { nodeCrypto } from './node-crypto.js';
 import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './config/options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './config/options.js';
@@ -33,6 +35,7 @@ import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
 import type { Output } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './config/version.js';
+import { isPromiseLike } from './lifecycle/kept-open.js';
 
 export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
 
@@ -78,6 +81,12 @@ export class Telemetry {
   #loadedPipeline: Pipeline | undefined;
   #fatal: { readonly error: unknown } | undefined;
   #shutDown = false;
+  /** Signal and uncaught-error guards, held by `run()` and by commands kept open. */
+  readonly #guards = new GuardLeases(() =>
+    this.#loadedPipeline?.guardRun((error) => {
+      this.#fatal = { error };
+    }),
+  );
 
   constructor(given: TelemetryOptions) {
     // Called from plain JavaScript too: a missing options object is a "no", not a crash.
@@ -218,11 +227,14 @@ export class Telemetry {
   }
 
   async #runAs<T>(command: LiveCommand | undefined, fn: CommandFn<T>): Promise<T> {
-    if (!command) return fn(NOOP_HANDLE);
+    if (!command) {
+      const handle = new NoopCommandHandle();
+      return runToEnd(() => fn(handle), handle.keptOpen);
+    }
     try {
-      const returned = this.#current.run(command, fn, command.handle);
+      const ran = runToEnd(() => this.#current.run(command, fn, command.handle), command.keptOpen, () => this.#guards.acquire());
       // A synchronous body ends the command now; only a promise is waited for.
-      const result = isPromiseLike(returned) ? await returned : returned;
+      const result = isPromiseLike(ran) ? await ran : ran;
       command.finish({});
       return result;
     } catch (error) {
@@ -241,7 +253,8 @@ export class Telemetry {
     const pipeline = await this.#loadPipeline();
     if (!pipeline) {
       try {
-        const result = await main(NOOP_HANDLE);
+        const handle = new NoopCommandHandle();
+        const result = await runToEnd(() => main(handle), handle.keptOpen);
         if (typeof result === 'number') process.exitCode = result;
         return result;
       } finally {
@@ -250,9 +263,7 @@ export class Telemetry {
         this.consent.showNoticeIfDue();
       }
     }
-    const guards = pipeline.guardRun((error) => {
-      this.#fatal = { error };
-    });
+    const releaseGuards = this.#guards.acquire();
     try {
       const result = await this.command(options.name ?? this.#app.name, options.attributes ?? {}, async (handle) => {
         const value = await main(handle);
@@ -263,7 +274,7 @@ export class Telemetry {
       if (typeof result === 'number') process.exitCode = result;
       return result;
     } finally {
-      guards.uninstall();
+      releaseGuards();
       await this.shutdown();
     }
   }
@@ -442,9 +453,6 @@ export class Telemetry {
   }
 }
 
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
-}
 
 function currentExitCode(): number {
   const code = process.exitCode;

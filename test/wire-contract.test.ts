@@ -57,12 +57,12 @@ describe('the wire contract', () => {
     expect(topStarted.parentSpanId).toBe(one(spans, 'fixture', 'completed').spanId);
   });
 
-  it('sends steps as child spans of their command', async () => {
+  it('sends steps as child spans of their command, with their outcome', async () => {
     await runNode([APP, 'ok'], { env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url }) });
     const spans = await receiver.waitFor(completed('fixture'));
     const step = one(spans, 'compile');
     expect(step.parentSpanId).toBe(one(spans, 'build', 'completed').spanId);
-    expect(step.attributes).toEqual({ 'build.target': 'web' });
+    expect(step.attributes).toEqual({ 'build.target': 'web', 'optel.outcome': 'success' });
   });
 
   it('drops undeclared attributes and sends hash-declared ones as a keyed digest', async () => {

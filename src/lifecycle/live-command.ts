@@ -2,11 +2,13 @@ import type { Attributes, AttributeValue, Exception, Span, Tracer } from '@opent
 import { ROOT_CONTEXT, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics.js';
-import type { SpanHandle, StepArgs } from './handle.js';
+import type { CommandHandle, SpanHandle, StepArgs } from './handle.js';
 import { splitStepArgs } from './handle.js';
+import { isPromiseLike, KeptOpen } from './kept-open.js';
 import type { Ending } from './outcome.js';
-import type { OpenCommands, OpenEntry } from './open-commands.js';
-import { errorClassName, errorTypeOf, outcomeOf } from './outcome.js';
+import { OpenCommands } from './open-commands.js';
+import type { OpenEntry } from './open-commands.js';
+import { endingAttributes } from './outcome.js';
 
 /** What a command needs from the pipeline. */
 export interface CommandRecorder {
@@ -28,7 +30,11 @@ export interface CommandRecorder {
  */
 export class LiveCommand {
   readonly span: Span;
-  readonly handle: SpanHandle;
+  readonly handle: CommandHandle;
+  /** What `handle.keepOpen()` was given. */
+  readonly keptOpen = new KeptOpen();
+  /** Steps begun and not yet ended, so a signal or the process exiting can end them too. */
+  readonly #steps = new OpenCommands<Span>();
   /** Set by `run()` from main's return value or `process.exitCode`. */
   exitCode: number | undefined;
   readonly #open: OpenCommands<LiveCommand>;
@@ -43,7 +49,7 @@ export class LiveCommand {
       // (A recording span is the SDK's, which is also a ReadableSpan.)
       recorder.sendStarted(this.span as unknown as ReadableSpan);
     }
-    this.handle = new LiveHandle(this.span, recorder.tracer, recorder.diagnostics);
+    this.handle = new LiveCommandHandle(this.span, recorder.tracer, recorder.diagnostics, this.#steps, this.keptOpen);
     this.#open = recorder.open;
     this.#openEntry = recorder.open.add(this);
   }
@@ -59,29 +65,35 @@ export class LiveCommand {
     this.#open.delete(this.#openEntry);
     const exitCode = ending.exitCode ?? this.exitCode;
     const full: Ending = exitCode === undefined ? ending : { ...ending, exitCode };
-    // (Spreading keeps an `error: undefined` key, so `throw undefined` stays a failure.)
-    const outcome = outcomeOf(full);
-    const ended: Attributes = { 'optel.lifecycle': 'completed', 'optel.outcome': outcome };
-    if (exitCode !== undefined) ended['process.exit.code'] = exitCode;
-    if (outcome === 'failure') {
-      const errorType = errorTypeOf(full);
-      if (errorType !== undefined) ended['error.type'] = errorType;
-      this.span.setStatus({ code: SpanStatusCode.ERROR });
+    // A signal or the process exiting (an ending that brings an exit code)
+    // ends the steps still running too; otherwise a step ends by itself.
+    if (ending.signal !== undefined || ending.exitCode !== undefined) {
+      for (const step of this.#steps.takeAll()) endSpan(step, ending);
     }
-    this.span.setAttributes(ended);
-    this.span.end();
+    // (Spreading keeps an `error: undefined` key, so `throw undefined` stays a failure.)
+    endSpan(this.span, full, { 'optel.lifecycle': 'completed' });
   }
+}
+
+/** Records how a command or step ended and ends its span. */
+function endSpan(span: Span, ending: Ending, extra: Attributes = {}): void {
+  const { attributes, failed } = endingAttributes(ending);
+  if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.setAttributes({ ...extra, ...attributes });
+  span.end();
 }
 
 class LiveHandle implements SpanHandle {
   readonly span: Span;
   readonly #tracer: Tracer;
   readonly #diagnostics: Diagnostics;
+  readonly #steps: OpenCommands<Span>;
 
-  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics) {
+  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics, steps: OpenCommands<Span>) {
     this.span = span;
     this.#tracer = tracer;
     this.#diagnostics = diagnostics;
+    this.#steps = steps;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
@@ -109,16 +121,21 @@ class LiveHandle implements SpanHandle {
       this.#diagnostics.report('could not start a step', error);
     }
     if (!child) return fn(this);
-    const handle = new LiveHandle(child, this.#tracer, this.#diagnostics);
+    // Steps have no started record: see "Steps" in the README.
+    const open = this.#steps.add(child);
+    const handle = new LiveHandle(child, this.#tracer, this.#diagnostics, this.#steps);
+    let ending: Ending = {};
     try {
-      const result = await fn(handle);
-      child.end();
-      return result;
+      return await fn(handle);
     } catch (error) {
-      child.setAttribute('error.type', errorClassName(error));
-      child.setStatus({ code: SpanStatusCode.ERROR });
-      child.end();
+      ending = { error };
       throw error;
+    } finally {
+      // (Already ended, as aborted, if a signal came first.)
+      if (!open.removed) {
+        this.#steps.delete(open);
+        endSpan(child, ending);
+      }
     }
   }
 
@@ -128,6 +145,20 @@ class LiveHandle implements SpanHandle {
     } catch (error) {
       this.#diagnostics.report('span update failed', error);
     }
+    return this;
+  }
+}
+
+class LiveCommandHandle extends LiveHandle implements CommandHandle {
+  readonly #keptOpen: KeptOpen;
+
+  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics, steps: OpenCommands<Span>, keptOpen: KeptOpen) {
+    super(span, tracer, diagnostics, steps);
+    this.#keptOpen = keptOpen;
+  }
+
+  keepOpen(until: PromiseLike<unknown>): this {
+    if (isPromiseLike(until)) this.#keptOpen.add(until);
     return this;
   }
 }

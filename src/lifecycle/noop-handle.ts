@@ -1,5 +1,6 @@
 import type { Span, SpanContext } from '@opentelemetry/api';
-import type { SpanHandle, StepArgs } from './handle.js';
+import type { CommandHandle, SpanHandle, StepArgs } from './handle.js';
+import { isPromiseLike, KeptOpen } from './kept-open.js';
 import { splitStepArgs } from './handle.js';
 
 /**
@@ -61,3 +62,16 @@ class NoopHandle implements SpanHandle {
 }
 
 export const NOOP_HANDLE: SpanHandle = new NoopHandle();
+
+/**
+ * A command's handle while telemetry is off: records nothing, but waits for
+ * what it is kept open for exactly as with telemetry on, so the app behaves
+ * the same either way. One per command, as it holds that command's waits.
+ */
+export class NoopCommandHandle extends NoopHandle implements CommandHandle {
+  readonly keptOpen = new KeptOpen();
+  keepOpen(until: PromiseLike<unknown>): this {
+    if (isPromiseLike(until)) this.keptOpen.add(until);
+    return this;
+  }
+}

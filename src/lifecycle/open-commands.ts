@@ -46,4 +46,15 @@ export class OpenCommands<T> {
     for (let entry = this.#first; entry; entry = entry.next) items.push(entry.item);
     return items;
   }
+
+  /** Takes every entry out and gives their items, oldest first. */
+  takeAll(): T[] {
+    const items: T[] = [];
+    while (this.#first) {
+      const entry = this.#first;
+      items.push(entry.item);
+      this.delete(entry);
+    }
+    return items;
+  }
 }

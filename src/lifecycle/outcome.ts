@@ -35,6 +35,20 @@ export function errorTypeOf(ending: Ending): string | undefined {
   return undefined;
 }
 
+/**
+ * What records how a command or a step ended: `optel.outcome`, the exit code
+ * when known, `error.type` on failure, and whether the span's status is ERROR.
+ */
+export function endingAttributes(ending: Ending): { readonly attributes: Record<string, string | number>; readonly failed: boolean } {
+  const outcome = outcomeOf(ending);
+  const attributes: Record<string, string | number> = { 'optel.outcome': outcome };
+  if (ending.exitCode !== undefined) attributes['process.exit.code'] = ending.exitCode;
+  if (outcome !== 'failure') return { attributes, failed: false };
+  const errorType = errorTypeOf(ending);
+  if (errorType !== undefined) attributes['error.type'] = errorType;
+  return { attributes, failed: true };
+}
+
 export function errorClassName(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
