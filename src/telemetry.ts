@@ -3,7 +3,8 @@ import type { Attributes } from '@opentelemetry/api';
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { dirName, envPrefix } from './config/app-name.js';
 import { Consent } from './consent/consent.js';
-import { takeDisableFlag } from './consent/flags.js';
+import type { FlagMode } from './consent/flags.js';
+import { flagModeOf, takeDisableFlag } from './consent/flags.js';
 import { versionString } from './files/json-file.js';
 import type { UserFiles } from './files/user-files.js';
 import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './files/user-files.js';
@@ -69,6 +70,7 @@ export class Telemetry {
   /** What `spanProcessor()` scrubs with, built at the first span end with telemetry on. */
   #privacy: PrivacyPolicy | undefined;
   readonly #descriptions: Readonly<Record<string, string>>;
+  readonly #flagMode: FlagMode;
   readonly #deadlineMs: number;
   readonly #files: UserFiles;
   readonly #env: Readonly<Record<string, string | undefined>>;
@@ -115,6 +117,7 @@ export class Telemetry {
     this.#files = userFiles(options.configDir ?? (() => this.#userConfigDir(name, env)));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
     const consent = options.consent ?? {};
+    this.#flagMode = flagModeOf(consent.flag);
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
     this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
     this.consent = new Consent(
@@ -123,6 +126,7 @@ export class Telemetry {
         envPrefix: this.#prefix,
         env,
         codeEnabled: name === 'app' ? false : typeof consent.enabled === 'boolean' ? consent.enabled : undefined,
+        codeEnabledFixed: name === 'app',
         flagDisabled,
         ciPolicy: consent.ci === 'on' ? 'on' : 'off',
         version: versionString(consent.version) ?? DEFAULT_CONSENT_VERSION,
@@ -138,6 +142,7 @@ export class Telemetry {
           keys: Object.entries(this.#catalogue).map(([key, treatment]) => ({ key, hashed: treatment === 'hash' })),
           installId: this.#identity.installId,
           flag: Array.isArray(options.argv),
+          flagRemembered: this.#flagMode === 'remember',
           ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
           ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
         },
@@ -151,6 +156,8 @@ export class Telemetry {
       this.#hashKey = undefined;
       this.#privacy = undefined;
     });
+    // `consent.flag: 'remember'`: the flag's "no" is stored, as `telemetry disable` does.
+    if (flagDisabled && this.#flagMode === 'remember') this.consent.set(false);
   }
 
   /**
@@ -341,6 +348,7 @@ export class Telemetry {
         hashAlgorithm: this.#hashAlgorithm,
         identity: { installId: this.#identity.installId, projectId: this.#identity.projectId },
         userDirName: dirName(this.#app.name),
+        flagMode: this.#flagMode,
       },
       options.format === 'json' ? 'json' : 'markdown',
     );

@@ -52,6 +52,12 @@ export interface TelemetryOptions {
     readonly docs?: string;
     /** The app's command that turns telemetry off (e.g. `acme telemetry disable`), shown in the notice. */
     readonly disableCommand?: string;
+    /**
+     * What `--disable-telemetry` does: `'this-run'` (default) turns telemetry
+     * off for that run only; `'remember'` also stores the user's "no" (as
+     * `telemetry disable` does), so it stays off until they say yes.
+     */
+    readonly flag?: 'this-run' | 'remember';
   };
   /** Identifiers sent with every record (the resource); see the README's Identity section. */
   readonly identity?: {
@@ -67,6 +73,11 @@ export interface TelemetryOptions {
    * removed from this array in place, so the host's parser never sees it.
    */
   readonly argv?: string[];
+  /**
+   * Execution-context facts sent with every record, each on by default; pass
+   * `false` to leave one out. See the README's "Execution context".
+   */
+  readonly context?: ContextOptions;
   /** Upper bound on everything telemetry does after the app's work ends. Default 500 ms. */
   readonly exitDeadlineMs?: number;
   /** Allow plain `http://` to a non-loopback host (e.g. inside a private network). Default false. */
@@ -78,3 +89,21 @@ export interface TelemetryOptions {
 }
 
 export const DEFAULT_EXIT_DEADLINE_MS = 500;
+
+/** Which execution-context facts to send (`context` option); each defaults to true. */
+export interface ContextOptions {
+  /** `optel.host.cpus`: the number of logical CPUs, rounded down to a power of two, at most 64. */
+  readonly cpuCount?: boolean;
+  /** `optel.container`: whether it runs in a container (Docker, Podman, ...). */
+  readonly container?: boolean;
+  /** `optel.kubernetes`: whether it runs in a Kubernetes pod. */
+  readonly kubernetes?: boolean;
+  /** `optel.wsl`: whether it runs in the Windows Subsystem for Linux. */
+  readonly wsl?: boolean;
+  /** `optel.dev_environment`: `codespaces`, `gitpod` or `devcontainer`, when one is detected. */
+  readonly devEnvironment?: boolean;
+  /** `cloud.provider`: `aws`, `gcp` or `azure`, when the environment names one. */
+  readonly cloud?: boolean;
+  /** `optel.runner`: `airflow` or `jupyter`, when it runs under one. */
+  readonly runner?: boolean;
+}

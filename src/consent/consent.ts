@@ -39,6 +39,8 @@ export interface ConsentConfig {
   readonly envPrefix: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly codeEnabled: boolean | undefined;
+  /** The app's say can't be changed with `update()` (no app name: telemetry stays off). */
+  readonly codeEnabledFixed?: boolean;
   readonly flagDisabled: boolean;
   readonly ciPolicy: CiPolicy;
   readonly version: string;
@@ -63,12 +65,15 @@ export class Consent {
   #project: ProjectDiscovery | undefined;
   /** An answer that holds for this process only: it could not be stored, or `ask()` went unanswered. */
   #session: { readonly enabled: boolean; readonly source: string } | undefined;
+  /** The app's own say: `consent.enabled`, then what `update()` last gave. */
+  #codeEnabled: boolean | undefined;
   /** Set once this process showed (or tried to show) the notice: this run stays the notice run. */
   #noticeRun: { readonly problem?: string } | undefined;
 
   constructor(config: ConsentConfig, diagnostics: Diagnostics) {
     this.#config = config;
     this.#diagnostics = diagnostics;
+    this.#codeEnabled = config.codeEnabled;
   }
 
   status(): ConsentStatus {
@@ -79,8 +84,27 @@ export class Consent {
   /** Cheap check used by the sampler and on the export path, so a "no" given mid-run stops what is not yet sent. */
   isEnabled(): boolean {
     // An env switch, the flag or the app saying no settles it without touching the disk.
-    if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return false;
+    if (this.#status === undefined && saysNoWithoutLookups(this.#lookupFree())) return false;
     return this.status().enabled;
+  }
+
+  /**
+   * The app's own say changed, live: what `consent.enabled` would now be,
+   * e.g. from a setting the user just changed in a long-running app (an
+   * editor extension, a daemon). `false` is a "no" nothing overrides;
+   * `true` counts as the user's informed yes, as `consent.enabled: true`
+   * does; `undefined` leaves it to the other sources. Nothing is stored: the
+   * app passes its setting again on its next start. It takes effect for the
+   * next span; a "no" also drops what is queued and not yet sent. Unlike a
+   * user's stored "no" (`set(false)`), it deletes no file. Never throws.
+   */
+  update(enabled: boolean | undefined): ConsentStatus {
+    if (this.#config.codeEnabledFixed === true) return this.status();
+    const say = typeof enabled === 'boolean' ? enabled : undefined;
+    if (say === this.#codeEnabled) return this.status();
+    this.#codeEnabled = say;
+    this.#changed(false);
+    return this.status();
   }
 
   /**
@@ -160,7 +184,7 @@ export class Consent {
    * nothing either way. Never throws.
    */
   showNoticeIfDue(): void {
-    if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return; // no notice after a "no"; no disk read either
+    if (this.#status === undefined && saysNoWithoutLookups(this.#lookupFree())) return; // no notice after a "no"; no disk read either
     if (this.#noticeRun !== undefined || this.status().notice !== 'this-run') return;
     const { version } = this.status();
     try {
@@ -191,7 +215,7 @@ export class Consent {
     return { ...(discovery.root === undefined ? {} : { root: discovery.root }), ...(fileId === undefined ? {} : { fileId }) };
   }
 
-  /** Called with the new status whenever `set()` or `ask()` stores an answer. */
+  /** Called with the new status whenever `set()` or `ask()` stores an answer, or `update()` changes the app's say. */
   onChange(listener: (status: ConsentStatus) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -205,7 +229,7 @@ export class Consent {
         mode: config.mode,
         envPrefix: config.envPrefix,
         env: config.env,
-        codeEnabled: config.codeEnabled,
+        codeEnabled: this.#codeEnabled,
         flagDisabled: config.flagDisabled,
         ci: () => detectCi(config.env),
         ciPolicy: config.ciPolicy,
@@ -240,6 +264,11 @@ export class Consent {
         files: { user: config.files.consent },
       };
     }
+  }
+
+  #lookupFree(): Parameters<typeof saysNoWithoutLookups>[0] {
+    const config = this.#config;
+    return { env: config.env, envPrefix: config.envPrefix, codeEnabled: this.#codeEnabled, flagDisabled: config.flagDisabled };
   }
 
   #discovery(): ProjectDiscovery {

@@ -10,6 +10,8 @@ export interface NoticeContent {
   readonly installId: boolean;
   /** Whether the app passes `argv`, so `--disable-telemetry` works. */
   readonly flag: boolean;
+  /** Whether the flag's "no" is stored (`consent.flag: 'remember'`). */
+  readonly flagRemembered?: boolean;
   /** The app's own command to turn telemetry off, e.g. `acme telemetry disable`. */
   readonly disableCommand?: string;
   /** Where the app documents what it collects. */
@@ -31,7 +33,7 @@ export function collectedSummary(content: NoticeContent): string {
 /** The ways to say no, as one sentence. */
 export function optOutSummary(content: NoticeContent): string {
   const ways = [`set ${content.envPrefix}_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1`];
-  if (content.flag) ways.push(`pass ${DISABLE_FLAG}`);
+  if (content.flag) ways.push(content.flagRemembered === true ? `pass ${DISABLE_FLAG} once` : `pass ${DISABLE_FLAG}`);
   if (content.disableCommand !== undefined) ways.push(`run \`${content.disableCommand}\``);
   const last = ways.pop() ?? '';
   return `To turn it off, ${ways.length > 0 ? `${ways.join(', ')} or ${last}` : last}.`;

@@ -1,3 +1,4 @@
+import type { FlagMode } from '../consent/flags.js';
 import { DISABLE_FLAG } from '../consent/flags.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import type { KeyDescription } from './known-keys.js';
@@ -17,6 +18,8 @@ export interface DescribeInput {
   readonly hashAlgorithm: HashAlgorithm;
   /** Which of optel's ids the app sends (`identity.installId` / `identity.projectId`); the others are not listed. */
   readonly identity: { readonly installId: boolean; readonly projectId: boolean };
+  /** What `--disable-telemetry` does (`consent.flag`). */
+  readonly flagMode?: FlagMode;
   /** The user-scope directory's name under the config dir (not a full path: the document is published). */
   readonly userDirName: string;
 }
@@ -74,7 +77,7 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
     optOut: [
       `set DO_NOT_TRACK=1 (honoured by many tools)`,
       `set ${input.envPrefix}_TELEMETRY_DISABLED=1`,
-      `pass ${DISABLE_FLAG} on any run`,
+      input.flagMode === 'remember' ? `pass ${DISABLE_FLAG} once (it is remembered, as \`telemetry disable\` is)` : `pass ${DISABLE_FLAG} on any run`,
       `run \`${input.app.name} telemetry disable\` once`,
     ],
     files: `~/.config/${input.userDirName}/ (or $XDG_CONFIG_HOME/${input.userDirName}/)`,
