@@ -36,6 +36,8 @@ import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
 import type { Output } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './config/version.js';
+import type { ContextChoices } from './config/context-options.js';
+import { contextChoices } from './config/context-options.js';
 import { isPromiseLike } from './lifecycle/kept-open.js';
 
 export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
@@ -71,6 +73,8 @@ export class Telemetry {
   #privacy: PrivacyPolicy | undefined;
   readonly #descriptions: Readonly<Record<string, string>>;
   readonly #flagMode: FlagMode;
+  /** Which execution-context facts are sent (detected in the pipeline, only with telemetry on). */
+  readonly #context: ContextChoices;
   readonly #deadlineMs: number;
   readonly #files: UserFiles;
   readonly #env: Readonly<Record<string, string | undefined>>;
@@ -118,6 +122,7 @@ export class Telemetry {
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
     const consent = options.consent ?? {};
     this.#flagMode = flagModeOf(consent.flag);
+    this.#context = contextChoices(options.context);
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
     this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
     this.consent = new Consent(
@@ -349,6 +354,7 @@ export class Telemetry {
         identity: { installId: this.#identity.installId, projectId: this.#identity.projectId },
         userDirName: dirName(this.#app.name),
         flagMode: this.#flagMode,
+        context: this.#context,
       },
       options.format === 'json' ? 'json' : 'markdown',
     );
@@ -438,6 +444,7 @@ export class Telemetry {
         const pipeline = createPipeline({
           app: this.#app,
           sdkVersion: OPTEL_VERSION,
+          context: this.#context,
           tracesUrl: endpoint.tracesUrl,
           catalogue: this.#catalogue,
           hashAlgorithm: this.#hashAlgorithm,

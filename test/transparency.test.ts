@@ -117,8 +117,9 @@ describe('the generated "what we collect" document', () => {
       const spans = await receiver.waitFor(completed('fixture'));
       const sent = Object.keys(find(spans, 'fixture', 'completed')[0]?.resource ?? {}).sort();
       // optel.ci.vendor appears only in CI (the child runs with CI unset), the
-      // project id only in a repository with a remote, the user id only when set.
-      const conditional = ['optel.ci.vendor', 'optel.project.id', 'optel.user.id'];
+      // project id only in a repository with a remote, the user id only when set,
+      // the dev environment, cloud and runner only where one is detected.
+      const conditional = ['optel.ci.vendor', 'optel.project.id', 'optel.user.id', 'optel.dev_environment', 'cloud.provider', 'optel.runner'];
       const documented = CONTEXT_KEYS.map((k) => k.key);
       expect(sent.filter((k) => !conditional.includes(k))).toEqual(documented.filter((k) => !conditional.includes(k)).sort());
       for (const key of sent) expect(documented).toContain(key);

@@ -1,5 +1,7 @@
 import { arch, release, type as osType } from 'node:os';
 import ci from 'ci-info';
+import type { ContextChoices } from '../config/context-options.js';
+import { executionContext } from './execution-context.js';
 
 export interface AppInfo {
   readonly name: string;
@@ -13,8 +15,8 @@ export interface AppInfo {
  * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` are for their own
  * telemetry and are not read.
  */
-export function contextAttributes(app: AppInfo, sdkVersion: string): Record<string, string | boolean> {
-  const attributes: Record<string, string | boolean> = {
+export function contextAttributes(app: AppInfo, sdkVersion: string, choices: ContextChoices): Record<string, string | number | boolean> {
+  const attributes: Record<string, string | number | boolean> = {
     'service.name': app.name,
     'telemetry.sdk.name': 'optel',
     'telemetry.sdk.language': 'nodejs',
@@ -28,7 +30,7 @@ export function contextAttributes(app: AppInfo, sdkVersion: string): Record<stri
   };
   if (app.version !== undefined) attributes['service.version'] = app.version;
   if (ci.isCI && ci.name !== null) attributes['optel.ci.vendor'] = ci.name;
-  return attributes;
+  return { ...attributes, ...executionContext(choices) };
 }
 
 /** The context keys, for documentation and for the privacy processor. */
@@ -45,6 +47,13 @@ export const CONTEXT_KEYS: readonly string[] = [
   'process.runtime.version',
   'optel.ci',
   'optel.ci.vendor',
+  'optel.host.cpus',
+  'optel.container',
+  'optel.kubernetes',
+  'optel.wsl',
+  'optel.dev_environment',
+  'cloud.provider',
+  'optel.runner',
 ];
 
 function osTypeName(): string {

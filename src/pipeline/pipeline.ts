@@ -8,6 +8,7 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { BasicTracerProvider, RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { ContextChoices } from '../config/context-options.js';
 import type { UserFiles } from '../files/user-files.js';
 import { ConsentSampler } from '../sdk/consent-sampler.js';
 import type { IdentityConfig } from '../identity/identity.js';
@@ -34,6 +35,8 @@ import { Spool } from './spool.js';
 export interface PipelineConfig {
   readonly app: AppInfo;
   readonly sdkVersion: string;
+  /** Which execution-context facts to detect and send. */
+  readonly context: ContextChoices;
   readonly tracesUrl: URL;
   readonly catalogue: AttributeCatalogue;
   readonly hashAlgorithm: HashAlgorithm;
@@ -109,7 +112,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const privacy = new PrivacySpanProcessor(exporting, policy, diagnostics, scrubSpan);
 
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion), ...identity.attributes }),
+    resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion, config.context), ...identity.attributes }),
     // Asks consent at every span start; the export path asks again.
     sampler: new ConsentSampler({ isEnabled: config.consentGiven }),
     spanProcessors: [privacy],

@@ -25,11 +25,12 @@ export const EXCEPTION_STACKTRACE_KEY = 'exception.stacktrace';
  * The resource keys that may leave: non-identifying facts about the app and
  * the platform. Anything else an app's own SDK put on its resource (host
  * name and id, process owner, command line, executable path, pid, IP,
- * container and cloud ids) is dropped. `service.instance.id` is left out
+ * container and cloud ids, cloud region and account) is dropped; of the
+ * cloud keys only `cloud.provider` (aws, gcp, azure) passes. `service.instance.id` is left out
  * on purpose: SDKs fill it with a host or pod name as often as with a
  * random id.
  */
-export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch']);
+export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch', 'cloud.provider']);
 export const RESOURCE_KEY_PREFIXES: readonly string[] = ['service.', 'telemetry.sdk.', 'process.runtime.', 'optel.', 'deployment.environment'];
 const RESOURCE_KEYS_EXCLUDED: ReadonlySet<string> = new Set(['service.instance.id']);
 

@@ -2,7 +2,8 @@ import type { FlagMode } from '../consent/flags.js';
 import { DISABLE_FLAG } from '../consent/flags.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import type { KeyDescription } from './known-keys.js';
-import { CONTEXT_KEYS, LIFECYCLE_KEYS, NEVER_COLLECTED } from './known-keys.js';
+import type { ContextChoices } from '../config/context-options.js';
+import { CONTEXT_KEYS, LIFECYCLE_KEYS, NEVER_COLLECTED, OPTIONAL_CONTEXT_KEYS } from './known-keys.js';
 
 export type DescribeFormat = 'markdown' | 'json';
 
@@ -18,6 +19,8 @@ export interface DescribeInput {
   readonly hashAlgorithm: HashAlgorithm;
   /** Which of optel's ids the app sends (`identity.installId` / `identity.projectId`); the others are not listed. */
   readonly identity: { readonly installId: boolean; readonly projectId: boolean };
+  /** Which execution-context facts the app sends (`context`); all when left out. */
+  readonly context?: ContextChoices;
   /** What `--disable-telemetry` does (`consent.flag`). */
   readonly flagMode?: FlagMode;
   /** The user-scope directory's name under the config dir (not a full path: the document is published). */
@@ -70,8 +73,9 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
     hashAlgorithm: input.hashAlgorithm,
     lifecycle: LIFECYCLE_KEYS,
     context: CONTEXT_KEYS.filter(({ key }) => {
-      const option = OPTIONAL_IDS[key];
-      return option === undefined || input.identity[option];
+      const id = OPTIONAL_IDS[key];
+      const fact = OPTIONAL_CONTEXT_KEYS[key];
+      return (id === undefined || input.identity[id]) && (fact === undefined || input.context?.[fact] !== false);
     }),
     neverCollected: NEVER_COLLECTED,
     optOut: [
