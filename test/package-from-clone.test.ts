@@ -5,7 +5,7 @@
  * project (ES module, CommonJS, yargs), against a real loopback receiver.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startReceiver } from '../src/receiver/server.js';
@@ -30,7 +30,10 @@ beforeAll(async () => {
   distBeforePack = existsSync(join(clone, 'dist'));
   // The clone's build needs the dev dependencies; this checkout's are the lockfile's.
   symlinkSync(join(ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
-  const [packed] = JSON.parse((await npm(['pack', '--json', '--pack-destination', packDir], clone)).stdout) as { filename: string; files: { path: string }[] }[];
+  const { stdout } = await npm(['pack', '--json', '--pack-destination', packDir], clone);
+  // (The build's own output comes first; npm's JSON is the last thing printed.)
+  const json = stdout.slice(stdout.search(/^\[$(?![\s\S]*^\[$)/m));
+  const [packed] = JSON.parse(json) as { filename: string; files: { path: string }[] }[];
   if (!packed) throw new Error('npm pack printed no package');
   packedFiles = packed.files.map((f) => f.path);
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'readme-reader', version: '1.0.0', private: true }, null, 2)}\n`);
@@ -57,6 +60,16 @@ describe('a fresh clone', () => {
     for (const expected of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/cli/main.js']) {
       expect(packedFiles, expected).toContain(expected);
     }
+  });
+});
+
+describe("the README, as the registry's page shows it", () => {
+  it('links only to headings, absolute URLs, or files the tarball ships', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '');
+    expect(targets.length).toBeGreaterThan(10);
+    const local = targets.filter((t) => !/^(https?:|#|mailto:)/.test(t));
+    expect(local.filter((t) => !packedFiles.includes(t.replace(/^\.\//, '').replace(/#.*$/, '')))).toEqual([]);
   });
 });
 
