@@ -106,4 +106,21 @@ describe('cmd.keepOpen(until)', () => {
       await receiver.close();
     }
   });
+
+  it('inside run() too, Ctrl-C without a handler of the app still kills the process (optel listens once, not twice)', async () => {
+    const receiver = await collector();
+    try {
+      const app = start(receiver.url, { FIXTURE_IN_RUN: '1' });
+      await app.waitForStdout('ready\n');
+      await receiver.waitFor((spans) => find(spans, 'serve', 'started').length > 0);
+      app.child.kill('SIGINT');
+      const result = await app.done;
+      expect(result.signal).toBe('SIGINT');
+      const spans = await receiver.waitFor((all) => find(all, 'serve', 'completed').length > 0 && find(all, 'fixture', 'completed').length > 0);
+      expect(find(spans, 'serve', 'completed')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
+      expect(find(spans, 'fixture', 'completed')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
+    } finally {
+      await receiver.close();
+    }
+  });
 });
