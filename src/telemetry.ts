@@ -148,6 +148,7 @@ export class Telemetry {
           installId: this.#identity.installId,
           flag: Array.isArray(options.argv),
           flagRemembered: this.#flagMode === 'remember',
+          context: Object.values(this.#context).some(Boolean),
           ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
           ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
         },

@@ -10,6 +10,8 @@ export interface NoticeContent {
   readonly installId: boolean;
   /** Whether the app passes `argv`, so `--disable-telemetry` works. */
   readonly flag: boolean;
+  /** Whether any execution-context fact is sent (the `context` option). */
+  readonly context?: boolean;
   /** Whether the flag's "no" is stored (`consent.flag: 'remember'`). */
   readonly flagRemembered?: boolean;
   /** The app's own command to turn telemetry off, e.g. `acme telemetry disable`. */
@@ -24,6 +26,7 @@ export function collectedSummary(content: NoticeContent): string {
     'which commands run, how they end and how long they take',
     `the ${content.appName} version, your OS and Node.js versions`,
   ];
+  if (content.context !== false) parts.push('the kind of machine it runs on (CPU count, container, cloud)');
   if (content.installId) parts.push('a random install id');
   const keys = content.keys.map(({ key, hashed }) => (hashed ? `${key} (hashed)` : key));
   if (keys.length > 0) parts.push(`and these details: ${keys.join(', ')}`);

@@ -72,7 +72,7 @@ describe('consent.ask(): the answers', () => {
     expect(prompt.calls).toHaveLength(1);
     const [streams, question] = prompt.calls[0] ?? [];
     expect(streams).toEqual({ input: process.stdin, output: process.stderr });
-    expect(question).toBe('acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; a random install id. Details: https://acme.example/telemetry\nAllow acme to send usage data? [y/N] ');
+    expect(question).toBe('acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id. Details: https://acme.example/telemetry\nAllow acme to send usage data? [y/N] ');
   });
 
   it('a yes is stored and turns telemetry on at once, without a first-run notice', async () => {

@@ -171,7 +171,7 @@ describe('the words of the notice and the prompt', () => {
 
   it('the first-run notice is the one the README shows', () => {
     expect(noticeText(content)).toBe(
-      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; a random install id; and these details: cli.command, build.target, project.name (hashed).\n' +
+      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id; and these details: cli.command, build.target, project.name (hashed).\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
         'To turn it off, set ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1, pass --disable-telemetry or run `acme telemetry disable`.\n' +
         'Details: https://acme.example/telemetry\n',
@@ -181,16 +181,17 @@ describe('the words of the notice and the prompt', () => {
   it('names only the ways to say no that this app offers, and no install id when it sends none', () => {
     const bare: NoticeContent = { appName: 'tool', envPrefix: 'TOOL', keys: [], installId: false, flag: false };
     expect(noticeText(bare)).toBe(
-      'tool collects usage data: which commands run, how they end and how long they take; the tool version, your OS and Node.js versions.\n' +
+      'tool collects usage data: which commands run, how they end and how long they take; the tool version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud).\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
         'To turn it off, set TOOL_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.\n',
     );
     expect(noticeText({ ...bare, flag: true })).toContain('To turn it off, set TOOL_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 or pass --disable-telemetry.\n');
+    expect(noticeText({ ...bare, context: false })).not.toContain('kind of machine');
   });
 
   it('the prompt says what is collected, where to read more, and asks y/N', () => {
     expect(promptText(content)).toBe(
-      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; a random install id; and these details: cli.command, build.target, project.name (hashed). Details: https://acme.example/telemetry\nAllow acme to send usage data? [y/N] ',
+      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id; and these details: cli.command, build.target, project.name (hashed). Details: https://acme.example/telemetry\nAllow acme to send usage data? [y/N] ',
     );
     const { docs: _docs, ...withoutDocs } = content;
     expect(promptText(withoutDocs)).toMatch(/\(hashed\)\.\nAllow acme to send usage data\? \[y\/N\] $/);

@@ -60,7 +60,7 @@ describe('the first-run notice (opt-out mode)', () => {
     telemetry.sampler();
     telemetry.sampler();
     expect(stderr.text()).toBe(
-      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; a random install id.\n' +
+      'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id.\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
         'To turn it off, set ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.\n' +
         'Details: https://acme.example/telemetry\n',
