@@ -205,7 +205,8 @@ function packedOptel(): Promise<string> {
     if (!existsSync(join(ROOT, 'dist', 'index.js'))) await npm(['run', 'build'], ROOT);
     const dir = tempDir('optel-embed-pack-');
     cleanup.push(dir);
-    const [packed] = JSON.parse((await npm(['pack', '--json', '--pack-destination', dir], ROOT)).stdout) as { filename: string }[];
+    // (--ignore-scripts: the build above is what is packed; prepack would rebuild dist/ under the other test files.)
+    const [packed] = JSON.parse((await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)).stdout) as { filename: string }[];
     if (!packed) throw new Error('npm pack printed no package');
     return join(dir, packed.filename);
   })();
