@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contextChoices } from '../src/config/context-options.js';
@@ -5,6 +6,7 @@ import { cpuBucket, executionContext } from '../src/identity/execution-context.j
 import { createTelemetry } from '../src/index.js';
 import { collector, completed, find } from './support/collector.js';
 import { consentedEnv, FIXTURES, runNode, tempDir } from './support/child.js';
+import { netWatch } from './support/net-watch.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 const FACT_KEYS = ['optel.host.cpus', 'optel.container', 'optel.kubernetes', 'optel.wsl', 'optel.dev_environment', 'cloud.provider', 'optel.runner'];
@@ -37,6 +39,30 @@ describe('execution context', () => {
       expect(typeof resource['optel.wsl']).toBe('boolean');
       const raw = Buffer.concat(receiver.requests.map((r) => r.body)).toString('utf8');
       for (const value of ['ada-secret-codespace', '10.96.0.1', 'AWS_ECS_FARGATE', 'eu-secret-1', 'payroll_secret_dag']) expect(raw).not.toContain(value);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('detects them without a network call (no cloud metadata endpoint) and without starting a process', async () => {
+    const receiver = await collector();
+    try {
+      const net = netWatch();
+      const processes = join(tempDir('optel-processwatch-'), 'started.json');
+      const result = await runNode(['--require', join(FIXTURES, 'process-watch.cjs'), ...net.nodeArgs, APP, 'ok'], {
+        env: consentedEnv({ FIXTURE_ENDPOINT: receiver.url, ...PLATFORM_ENV, ...net.env, PROCESS_WATCH_FILE: processes }),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const spans = await receiver.waitFor(completed('fixture'));
+      expect(find(spans, 'fixture', 'completed')[0]?.resource['cloud.provider']).toBe('aws');
+      expect(net.attempts().length).toBeGreaterThan(0);
+      expect(net.attempts()).toEqual(net.attempts().map(() => ({ host: '127.0.0.1', port: receiver.port })));
+      expect(JSON.parse(readFileSync(processes, 'utf8'))).toEqual([]);
+      // (The watcher does see a process an ES module starts.)
+      const control = join(tempDir('optel-processwatch-'), 'started.json');
+      const spawnsOne = "import { spawnSync } from 'node:child_process'; spawnSync(process.execPath, ['-e', '0']);";
+      await runNode(['--require', join(FIXTURES, 'process-watch.cjs'), '--input-type=module', '-e', spawnsOne], { env: consentedEnv({ PROCESS_WATCH_FILE: control }) });
+      expect(JSON.parse(readFileSync(control, 'utf8'))).toHaveLength(1);
     } finally {
       await receiver.close();
     }
