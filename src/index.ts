@@ -2,7 +2,7 @@ export { createTelemetry, Telemetry } from './telemetry.js';
 export type { CommandFn, RunOptions } from './telemetry.js';
 export type { CommandHandle, SpanHandle } from './lifecycle/handle.js';
 export type { Outcome } from './lifecycle/outcome.js';
-export type { AttributeCatalogue, AttributeTreatment, ConsentMode, HashAlgorithm, TelemetryOptions } from './config/options.js';
+export type { AttributeCatalogue, AttributeTreatment, ConsentMode, ContextOptions, HashAlgorithm, TelemetryOptions } from './config/options.js';
 export { PrivacySpanProcessor } from './sdk/privacy-span-processor.js';
 export type { PrivacyPolicySource } from './sdk/privacy-span-processor.js';
 export type { PrivacyPolicy } from './privacy/scrub-span.js';
