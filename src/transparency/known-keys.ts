@@ -13,9 +13,9 @@ export interface KeyDescription {
 
 export const LIFECYCLE_KEYS: readonly KeyDescription[] = [
   { key: 'optel.lifecycle', description: '`started` when a command begins, `completed` when it ends' },
-  { key: 'optel.outcome', description: '`success`, `failure` or `aborted` (ended by a signal)' },
+  { key: 'optel.outcome', description: 'how a command or step ended: `success`, `failure` or `aborted` (ended by a signal)' },
   { key: 'process.exit.code', description: 'the exit code, when known' },
-  { key: 'error.type', description: "on failure: the error's class name (never its message), or the exit code" },
+  { key: 'error.type', description: "when a command or step fails: the error's class name (never its message), or the exit code" },
 ];
 
 export const CONTEXT_KEYS: readonly KeyDescription[] = [
