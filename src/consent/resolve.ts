@@ -1,4 +1,4 @@
-import { doNotTrack, isTruthy } from '../config/env-flag.js';
+import { doNotTrack, readDisableSwitch } from '../config/env-flag.js';
 import type { ConsentMode } from '../config/options.js';
 import type { CiContext, CiPolicy } from './ci.js';
 import { DEFAULT_CI_POLICY } from './ci.js';
@@ -139,7 +139,7 @@ function sourcesBeforeCi(inputs: LookupFreeInputs): ConsentSource[] {
     { source: 'code option consent.enabled', value: inputs.codeEnabled },
     { source: 'flag --disable-telemetry', value: inputs.flagDisabled ? false : undefined },
     envSource('DO_NOT_TRACK', env['DO_NOT_TRACK'], doNotTrack),
-    envSource(disabledVar, env[disabledVar], isTruthy),
+    disableSwitchSource(disabledVar, env[disabledVar]),
     envSource('OTEL_SDK_DISABLED', env['OTEL_SDK_DISABLED'], (v) => v?.trim().toLowerCase() === 'true'),
   ];
 }
@@ -155,6 +155,15 @@ function sourcesAfterCi(inputs: ConsentInputs): ConsentSource[] {
 function envSource(name: string, raw: string | undefined, saysNo: (v: string | undefined) => boolean): ConsentSource {
   if (raw === undefined) return { source: `env ${name}`, value: undefined };
   return { source: `env ${name}=${raw}`, value: saysNo(raw) ? false : undefined };
+}
+
+/** `<APP>_TELEMETRY_DISABLED` fails closed; a value optel doesn't know is named as such in `status`. */
+function disableSwitchSource(name: string, raw: string | undefined): ConsentSource {
+  if (raw === undefined) return { source: `env ${name}`, value: undefined };
+  const read = readDisableSwitch(raw);
+  if (read.recognised) return { source: `env ${name}=${raw}`, value: read.disabled ? false : undefined };
+  const detail = 'not a value optel knows (1/true/yes/on to turn off, 0/false/no/off to leave on); counted as no';
+  return { source: `env ${name}=${raw} (${detail})`, value: false, detail };
 }
 
 function ciSource(ci: ConsentDecision['ci']): ConsentSource {
