@@ -86,8 +86,8 @@ try {
   env.DO_NOT_TRACK = '1';
   const optedOutEnv = await acme(['greet', 'Grace'], { expectTelemetry: false, note: 'DO_NOT_TRACK=1: nothing is sent' });
   delete env.DO_NOT_TRACK;
-  await acme(['telemetry', 'disable'], { expectTelemetry: false, note: 'the user says no, once, for good' });
-  await acme(['telemetry', 'status'], { expectTelemetry: false });
+  const saidNo = await acme(['telemetry', 'disable'], { expectTelemetry: false, note: 'the user says no, once, for good: this run sends nothing either' });
+  const statusRun = await acme(['telemetry', 'status'], { expectTelemetry: false });
   const optedOutFile = await acme(['greet', 'Linus'], { expectTelemetry: false, note: 'still nothing' });
 
   const spans = received();
@@ -108,7 +108,7 @@ try {
   console.table(rows);
   const resource = spans[0]?.resource ?? {};
   console.log(`${bold('Context sent with every span')}: ${Object.entries(resource).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  if (firstRun + optedOutFlag + optedOutEnv + optedOutFile !== 0) {
+  if (firstRun + optedOutFlag + optedOutEnv + saidNo + statusRun + optedOutFile !== 0) {
     console.error('Unexpected: spans arrived from the first run or an opted-out run.');
     failed = true;
   }

@@ -4,6 +4,7 @@ import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { dirName, envPrefix } from './config/app-name.js';
 import { Consent } from './consent/consent.js';
 import { takeDisableFlag } from './consent/flags.js';
+import { isTelemetrySubcommandRun } from './consent/subcommand-run.js';
 import { versionString } from './files/json-file.js';
 import type { UserFiles } from './files/user-files.js';
 import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './files/user-files.js';
@@ -105,6 +106,7 @@ export class Telemetry {
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
     this.#files = userFiles(options.configDir ?? (() => this.#userConfigDir(name, env)));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
+    const subcommandRun = Array.isArray(options.argv) && isTelemetrySubcommandRun(options.argv);
     const consent = options.consent ?? {};
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
     this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
@@ -123,6 +125,7 @@ export class Telemetry {
           return projectFileName(name);
         },
         userId,
+        subcommandRun,
         notice: {
           appName: name,
           envPrefix: this.#prefix,
@@ -296,6 +299,8 @@ export class Telemetry {
   async cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
     const stdout = outputs.stdout ?? process.stdout;
     const stderr = outputs.stderr ?? process.stderr;
+    // Before anything else (the import below yields): this run sends nothing about itself.
+    this.consent.markSubcommandRun();
     try {
       // Loaded here: most runs of an app are not its `telemetry` subcommand.
       const { runTelemetryCommand } = await import('./transparency/telemetry-command.js');

@@ -46,6 +46,8 @@ export interface ConsentConfig {
   readonly projectFileName: string;
   readonly userId: string | undefined;
   readonly notice: NoticeContent;
+  /** This run is the app's `telemetry` subcommand (from `argv`): it sends nothing about itself. */
+  readonly subcommandRun?: boolean;
 }
 
 /**
@@ -65,10 +67,22 @@ export class Consent {
   #session: { readonly enabled: boolean; readonly source: string } | undefined;
   /** Set once this process showed (or tried to show) the notice: this run stays the notice run. */
   #noticeRun: { readonly problem?: string } | undefined;
+  /** This run is the `telemetry` subcommand: whatever the answer, this process sends nothing. */
+  #subcommandRun: boolean;
 
   constructor(config: ConsentConfig, diagnostics: Diagnostics) {
     this.#config = config;
     this.#diagnostics = diagnostics;
+    this.#subcommandRun = config.subcommandRun === true;
+  }
+
+  /**
+   * Marks this run as the app's `telemetry` subcommand: from now on this
+   * process sends nothing (`isEnabled()` is false), whatever the sources
+   * say; `status()` still tells what they say, for the subcommand to print.
+   */
+  markSubcommandRun(): void {
+    this.#subcommandRun = true;
   }
 
   status(): ConsentStatus {
@@ -78,6 +92,7 @@ export class Consent {
 
   /** Cheap check used by the sampler and on the export path, so a "no" given mid-run stops what is not yet sent. */
   isEnabled(): boolean {
+    if (this.#subcommandRun) return false;
     // An env switch, the flag or the app saying no settles it without touching the disk.
     if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return false;
     return this.status().enabled;
