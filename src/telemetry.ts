@@ -22,7 +22,7 @@ import type { CommandHandle } from './lifecycle/handle.js';
 import type { LiveCommand } from './lifecycle/live-command.js';
 import { NOOP_HANDLE } from './lifecycle/noop-handle.js';
 import { nodeCrypto } from './node-crypto.js';
-import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './config/options.js';
+import type { AttributeCatalogue, DataPolicy, HashAlgorithm, TelemetryOptions } from './config/options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './config/options.js';
 import { validateCatalogue } from './privacy/catalogue.js';
 import { fingerprintOf } from './privacy/fingerprint.js';
@@ -32,6 +32,7 @@ import type { PrivacyPolicy } from './privacy/scrub-span.js';
 import type { DescribeFormat } from './transparency/describe.js';
 import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
+import { missingPolicyDiagnostic, readPolicy } from './transparency/policy.js';
 import type { Output } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './config/version.js';
 
@@ -74,6 +75,10 @@ export class Telemetry {
   readonly #diagnostics: Diagnostics;
   readonly #current = new AsyncLocalStorage<LiveCommand>();
   readonly #identity: { readonly installId: boolean; readonly projectId: boolean; readonly userId: string | undefined };
+  /** What the app tells users about the data (its stated answers only). */
+  readonly #dataPolicy: DataPolicy;
+  /** What `describe()` says about saying no: the flag (with `argv`) and the app's own command. */
+  readonly #optOut: { readonly flag: boolean; readonly disableCommand?: string };
   #pipeline: Promise<Pipeline | undefined> | undefined;
   /** The pipeline once loaded, for synchronous reads (`stats()`). */
   #loadedPipeline: Pipeline | undefined;
@@ -108,6 +113,14 @@ export class Telemetry {
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
     const subcommandRun = Array.isArray(options.argv) && isTelemetrySubcommandRun(options.argv);
     const consent = options.consent ?? {};
+    const policy = readPolicy(options.policy);
+    this.#dataPolicy = policy.policy;
+    const missingPolicy = missingPolicyDiagnostic(policy.missing);
+    if (missingPolicy !== undefined) this.#diagnostics.report(missingPolicy);
+    this.#optOut = {
+      flag: Array.isArray(options.argv),
+      ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
+    };
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
     this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
     this.consent = new Consent(
@@ -134,6 +147,7 @@ export class Telemetry {
           flag: Array.isArray(options.argv),
           ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
           ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
+          policy: this.#dataPolicy,
         },
       },
       this.#diagnostics,
@@ -309,6 +323,7 @@ export class Telemetry {
         consent: this.consent,
         describe: (format) => this.describe({ format }),
         files: { ...this.#files },
+        policy: this.#dataPolicy,
         stdout,
         stderr,
       });
@@ -335,6 +350,8 @@ export class Telemetry {
         hashAlgorithm: this.#hashAlgorithm,
         identity: { installId: this.#identity.installId, projectId: this.#identity.projectId },
         userDirName: dirName(this.#app.name),
+        ...this.#optOut,
+        policy: this.#dataPolicy,
       },
       options.format === 'json' ? 'json' : 'markdown',
     );

@@ -11,4 +11,12 @@ describe("the example CLI's README", () => {
     const readme = readFileSync(join(ROOT, 'examples', 'cli', 'README.md'), 'utf8');
     expect(readme).toContain(result.stdout.trim());
   });
+
+  it('answers all six questions: why, how long, who sees it, published, contact, deletion', async () => {
+    const readme = readFileSync(join(ROOT, 'examples', 'cli', 'README.md'), 'utf8');
+    for (const label of ['Why it is collected', 'How long it is kept', 'Who can see it', 'Whether it is published', 'Contact', 'Deleting your data']) {
+      expect(readme).toMatch(new RegExp(`^- \\*\\*${label}:\\*\\* \\S`, 'm'));
+    }
+    expect(readme).not.toContain('not stated by the app');
+  });
 });

@@ -7,7 +7,7 @@
  * requests. The run that says no is repeated, because whether its
  * `started` record left first used to depend on timing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChildResult } from './support/child.js';
@@ -60,6 +60,32 @@ describe('the run that says no sends nothing, not even its own started record', 
       expect(attempts, args.join(' ')).toEqual([]);
     }
     expect(collector.requests).toHaveLength(0);
+  });
+
+  it('the example CLI: `acme telemetry reset` deletes the ids, sends nothing, and the next run is a first run again', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ ACME_TELEMETRY_ENDPOINT: collector.url }, 'acme');
+    const script = EXAMPLES['the example CLI (commander)'];
+    const sent = await runNode([script, 'greet'], { env });
+    expect(sent.code, sent.stderr).toBe(0);
+    const dir = join(env['XDG_CONFIG_HOME'] ?? '', 'acme');
+    expect(existsSync(join(dir, 'telemetry-id'))).toBe(true);
+    const requests = collector.requests.length;
+    expect(requests).toBeGreaterThan(0);
+
+    const { result, attempts } = await runWatched(script, ['telemetry', 'reset'], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Deleted ${join(dir, 'telemetry-id')}\n`);
+    expect(result.stdout).toContain(`Deleted ${join(dir, 'telemetry.json')}\n`);
+    expect(result.stderr).toBe('');
+    expect(attempts).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
+
+    // A first run again: the notice, and nothing sent.
+    const next = await runWatched(script, ['greet'], env);
+    expect(next.result.stderr).toContain('acme collects usage data');
+    expect(next.attempts).toEqual([]);
+    expect(collector.requests).toHaveLength(requests);
   });
 
   const fixtureCases: { readonly name: string; readonly args: readonly string[] }[] = [

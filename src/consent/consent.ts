@@ -28,6 +28,12 @@ export interface SetConsentResult {
   readonly error?: string;
 }
 
+export interface ResetResult {
+  /** Files deleted: the answer, the notice record, the install id, the hash key, pending records. */
+  readonly deleted: readonly string[];
+  readonly failed: readonly { readonly path: string; readonly error: string }[];
+}
+
 export interface AskOptions {
   /** How long to wait for an answer; no answer in time counts as no and is not stored. Default 30 s. */
   readonly timeoutMs?: number;
@@ -128,6 +134,35 @@ export class Consent {
     if (scope === 'user') this.#session = undefined;
     this.#project = undefined;
     return { ok: true, scope, path, deleted: this.#changed(!answer) };
+  }
+
+  /**
+   * Forgets everything this install said and holds: the user's answer, the
+   * first-run notice record, the install id, the hash key and pending
+   * records. The next run is a first run again. A project file is left
+   * alone (it is the project's, and committed). This run sends nothing and
+   * shows no notice. Never throws; what could not be deleted is in `failed`.
+   */
+  reset(): ResetResult {
+    const { consent, notice } = this.#config.files;
+    const deleted: string[] = [];
+    const failed: { readonly path: string; readonly error: string }[] = [];
+    for (const path of [consent, notice]) {
+      if (!existsSync(path)) continue;
+      try {
+        rmSync(path, { force: true });
+        deleted.push(path);
+      } catch (error) {
+        this.#diagnostics.report(`could not delete ${path}`, error);
+        failed.push({ path, error: describeError(error) });
+      }
+    }
+    this.#session = undefined;
+    // This run counts as the notice run: it shows nothing and records nothing, so the next run is the first run.
+    this.#noticeRun = {};
+    this.#subcommandRun = true;
+    deleted.push(...this.#changed(true));
+    return { deleted, failed };
   }
 
   /**

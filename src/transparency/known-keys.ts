@@ -33,12 +33,3 @@ export const CONTEXT_KEYS: readonly KeyDescription[] = [
   { key: 'optel.project.id', description: "a keyed hash of the project's git remote (or of the project file's random `projectId`); unrelated across machines" },
   { key: 'optel.user.id', description: 'only when you set one yourself: the id you chose' },
 ];
-
-export const NEVER_COLLECTED: readonly string[] = [
-  'host name, machine id, user name, IP address',
-  'command-line arguments, environment variables, the working directory and home directory (replaced by `[cwd]` and `~` wherever they appear)',
-  'error messages, status messages and stack traces as written: optel reports a failure by its error class name only; ' +
-    'an exception or status message the app records itself leaves scrubbed (secrets, personal data and local paths replaced), ' +
-    'with only the stack frames inside the app and its packages, as relative paths',
-  'any attribute the app did not declare',
-];

@@ -62,7 +62,7 @@ describe('the first-run notice (opt-out mode)', () => {
     expect(stderr.text()).toBe(
       'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; a random install id.\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
-        'To turn it off, set ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.\n' +
+        'To turn it off for good, set ACME_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment.\n' +
         'Details: https://acme.example/telemetry\n',
     );
     expect(JSON.parse(readFileSync(join(dir, 'telemetry-notice.json'), 'utf8'))).toMatchObject({ shownVersion: '1' });
