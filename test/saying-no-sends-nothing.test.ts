@@ -14,6 +14,7 @@ import type { ChildResult } from './support/child.js';
 import { consentedEnv, ROOT, runNode } from './support/child.js';
 import { APP, receiversForEachTest } from './support/fixture-app.js';
 import { netWatch } from './support/net-watch.js';
+import { HAS_TERMINAL, NO_TERMINAL, runNodeOnTerminal } from './support/terminal.js';
 
 const receiver = receiversForEachTest();
 const REPEATS = 5;
@@ -62,7 +63,8 @@ describe('the run that says no sends nothing, not even its own started record', 
     expect(collector.requests).toHaveLength(0);
   });
 
-  it('the example CLI: `acme telemetry reset` deletes the ids, sends nothing, and the next run is a first run again', async () => {
+  it('the example CLI: `acme telemetry reset` deletes the ids, sends nothing, and the next run is a first run again', async (context) => {
+    if (!HAS_TERMINAL) context.skip(NO_TERMINAL);
     const collector = await receiver();
     const env = consentedEnv({ ACME_TELEMETRY_ENDPOINT: collector.url }, 'acme');
     const script = EXAMPLES['the example CLI (commander)'];
@@ -81,10 +83,11 @@ describe('the run that says no sends nothing, not even its own started record', 
     expect(attempts).toEqual([]);
     expect(readdirSync(dir)).toEqual([]);
 
-    // A first run again: the notice, and nothing sent.
-    const next = await runWatched(script, ['greet'], env);
-    expect(next.result.stderr).toContain('acme collects usage data');
-    expect(next.attempts).toEqual([]);
+    // A first run again: the notice (on a terminal), and nothing sent.
+    const watch = netWatch();
+    const next = await runNodeOnTerminal([...watch.nodeArgs, script, 'greet'], { env: { ...env, ...watch.env } });
+    expect(next.stderr).toContain('acme collects usage data');
+    expect(watch.attempts()).toEqual([]);
     expect(collector.requests).toHaveLength(requests);
   });
 

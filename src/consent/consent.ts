@@ -54,6 +54,8 @@ export interface ConsentConfig {
   readonly notice: NoticeContent;
   /** This run is the app's `telemetry` subcommand (from `argv`): it sends nothing about itself. */
   readonly subcommandRun?: boolean;
+  /** Whether stderr is a terminal, where a notice can be seen. Default: `process.stderr.isTTY`. */
+  readonly stderrIsTerminal?: () => boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export class Consent {
   /** An answer that holds for this process only: it could not be stored, or `ask()` went unanswered. */
   #session: { readonly enabled: boolean; readonly source: string } | undefined;
   /** Set once this process showed (or tried to show) the notice: this run stays the notice run. */
-  #noticeRun: { readonly problem?: string } | undefined;
+  #noticeRun: { readonly problem?: string; readonly unseen?: true } | undefined;
   /** This run is the `telemetry` subcommand: whatever the answer, this process sends nothing. */
   #subcommandRun: boolean;
 
@@ -204,15 +206,23 @@ export class Consent {
    * not in CI, not shown before for this consent version), and records that
    * it was shown. Called when the first command starts, else as the run
    * ends, so a run that stores an answer (`telemetry enable`/`disable`) is
-   * not told about telemetry it just decided on. The record is written
-   * first: if it can't be (read-only home), the notice is not shown, and
-   * since it can never count as seen, nothing is ever sent. This run sends
-   * nothing either way. Never throws.
+   * not told about telemetry it just decided on. It counts as seen only
+   * when shown on a terminal: with stderr piped, redirected or closed, it is
+   * neither shown nor recorded, so a run nobody watches never starts the
+   * sending. The record is written first: if it can't be (read-only home),
+   * the notice is not shown, and since it can never count as seen, nothing
+   * is ever sent. This run sends nothing either way. Never throws.
    */
   showNoticeIfDue(): void {
     if (this.#status === undefined && saysNoWithoutLookups(this.#config)) return; // no notice after a "no"; no disk read either
     if (this.#noticeRun !== undefined || this.status().notice !== 'this-run') return;
     const { version } = this.status();
+    if (!this.#stderrIsTerminal()) {
+      // Nobody may be reading a pipe, a log file or /dev/null: not shown, not recorded, nothing sent.
+      this.#noticeRun = { unseen: true };
+      this.#diagnostics.report('first-run notice due, but stderr is not a terminal: not shown or recorded; nothing is sent in this run');
+      return;
+    }
     try {
       writeNoticeShown(this.#config.files.notice, version);
     } catch (error) {
@@ -267,6 +277,7 @@ export class Consent {
         version: config.version,
         // The run that showed the notice stays the notice run, whatever its record now says.
         noticeShownVersion: () => (this.#noticeRun === undefined ? readNoticeShownVersion(config.files.notice) : undefined),
+        noticeCanBeSeen: () => this.#stderrIsTerminal(),
       });
       const problem = this.#noticeRun?.problem;
       return {
@@ -303,6 +314,14 @@ export class Consent {
       }
     }
     return this.#project;
+  }
+
+  #stderrIsTerminal(): boolean {
+    try {
+      return this.#config.stderrIsTerminal?.() ?? process.stderr.isTTY === true;
+    } catch {
+      return false;
+    }
   }
 
   #answeredYes(): boolean {
