@@ -123,7 +123,7 @@ function renderMarkdown(doc: CatalogueDocument): string {
   const identity =
     doc.identifiability === 'pseudonymous'
       ? 'Pseudonymous, not anonymous: the records of one install (or one project) can be linked to each other, though they carry no name.'
-      : 'No id is sent, so records cannot be linked to each other.';
+      : 'No id is sent (unless you set one yourself, as `optel.user.id`), so records cannot otherwise be linked to each other.';
   const lines: string[] = [
     `## What ${name} collects`,
     '',
