@@ -4,6 +4,7 @@
  * loaded while telemetry is off.
  */
 import type { Attributes } from '@opentelemetry/api';
+import { SDK_INFO } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -13,7 +14,6 @@ import { ConsentSampler } from '../sdk/consent-sampler.js';
 import type { IdentityConfig } from '../identity/identity.js';
 import { loadIdentity } from '../identity/identity.js';
 import { localPaths } from '../identity/local-paths.js';
-import { SDK_INFO } from '@opentelemetry/core';
 import type { AppInfo, RecordingSdk } from '../identity/resource-attributes.js';
 import { contextAttributes } from '../identity/resource-attributes.js';
 import type { Diagnostics } from '../diagnostics.js';
