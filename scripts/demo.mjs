@@ -2,7 +2,7 @@
 // loopback port, runs the example CLI through a few commands with telemetry
 // pointed at it, shows what arrived, and stops everything. Files go to a
 // temporary config dir, never to your home directory.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,10 +53,17 @@ delete env.ACME_TELEMETRY_DISABLED;
 
 const received = () => (existsSync(jsonl) ? readFileSync(jsonl, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []);
 
-async function acme(args, { expectTelemetry = true, note = '' } = {}) {
+// The first-run notice counts as seen only on a terminal, so the first run gets
+// one (a pseudo-terminal from util-linux `script`) when the machine has it.
+const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
+
+async function acme(args, { expectTelemetry = true, note = '', terminal = false } = {}) {
   const before = received().length;
   console.log(`\n${bold(`$ acme ${args.join(' ')}`)}${note ? dim(`   # ${note}`) : ''}`);
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = terminal
+    ? spawn('script', ['-qfec', [process.execPath, cli, ...args].map(quote).join(' '), '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk) => process.stdout.write(indent(chunk)));
   child.stderr.on('data', (chunk) => process.stdout.write(indent(chunk)));
   const code = await new Promise((resolve) => child.on('close', (c, signal) => resolve(signal ?? c)));
@@ -73,21 +80,28 @@ async function acme(args, { expectTelemetry = true, note = '' } = {}) {
   return arrived;
 }
 
-const indent = (chunk) => String(chunk).replace(/^(?=.)/gm, '  │ ');
+const indent = (chunk) => String(chunk).replace(/\r\n/g, '\n').replace(/^(?=.)/gm, '  │ ');
 
 let failed = false;
 try {
   console.log(bold('optel demo: the example CLI (examples/cli/acme.mjs) reporting to a local collector'));
   console.log(dim(`  config dir: ${env.XDG_CONFIG_HOME}   collector: ${url}`));
-  const firstRun = await acme(['greet', 'Ada'], { expectTelemetry: false, note: 'first run: the notice on stderr, and nothing is sent' });
+  let firstRun = 0;
+  if (hasScript) {
+    firstRun = await acme(['greet', 'Ada'], { expectTelemetry: false, terminal: true, note: 'first run, on a terminal: the notice on stderr, and nothing is sent' });
+  } else {
+    // Without a terminal the notice can't be seen, so it is not shown and nothing would ever be sent.
+    console.log(dim('\n  (no util-linux `script` here for a terminal, where the first-run notice counts as seen; the user says yes instead)'));
+    firstRun = await acme(['telemetry', 'enable'], { expectTelemetry: false, note: "the user's own yes: no notice needed" });
+  }
   await acme(['build', '--target', 'web'], { note: 'succeeds, with two steps: sent from the second run on' });
   await acme(['deploy'], { note: 'fails: reported as failure with error.type, never the message' });
   const optedOutFlag = await acme(['--disable-telemetry', 'build'], { expectTelemetry: false, note: 'opted out by flag: nothing is sent' });
   env.DO_NOT_TRACK = '1';
   const optedOutEnv = await acme(['greet', 'Grace'], { expectTelemetry: false, note: 'DO_NOT_TRACK=1: nothing is sent' });
   delete env.DO_NOT_TRACK;
-  await acme(['telemetry', 'disable'], { expectTelemetry: false, note: 'the user says no, once, for good' });
-  await acme(['telemetry', 'status'], { expectTelemetry: false });
+  const saidNo = await acme(['telemetry', 'disable'], { expectTelemetry: false, note: 'the user says no, once, for good: this run sends nothing either' });
+  const statusRun = await acme(['telemetry', 'status'], { expectTelemetry: false });
   const optedOutFile = await acme(['greet', 'Linus'], { expectTelemetry: false, note: 'still nothing' });
 
   const spans = received();
@@ -108,7 +122,7 @@ try {
   console.table(rows);
   const resource = spans[0]?.resource ?? {};
   console.log(`${bold('Context sent with every span')}: ${Object.entries(resource).map(([k, v]) => `${k}=${v}`).join(', ')}`);
-  if (firstRun + optedOutFlag + optedOutEnv + optedOutFile !== 0) {
+  if (firstRun + optedOutFlag + optedOutEnv + saidNo + statusRun + optedOutFile !== 0) {
     console.error('Unexpected: spans arrived from the first run or an opted-out run.');
     failed = true;
   }

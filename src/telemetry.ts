@@ -5,6 +5,7 @@ import { dirName, envPrefix } from './config/app-name.js';
 import { Consent } from './consent/consent.js';
 import type { FlagMode } from './consent/flags.js';
 import { flagModeOf, takeDisableFlag } from './consent/flags.js';
+import { isTelemetrySubcommandRun } from './consent/subcommand-run.js';
 import { versionString } from './files/json-file.js';
 import type { UserFiles } from './files/user-files.js';
 import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './files/user-files.js';
@@ -24,7 +25,7 @@ import { NoopCommandHandle } from './lifecycle/noop-handle.js';
 import { runToEnd } from './lifecycle/run-to-end.js';
 import { GuardLeases } from './pipeline/guard-leases.js';
 import { nodeCrypto } from './node-crypto.js';
-import type { AttributeCatalogue, HashAlgorithm, TelemetryOptions } from './config/options.js';
+import type { AttributeCatalogue, DataPolicy, HashAlgorithm, TelemetryOptions } from './config/options.js';
 import { DEFAULT_EXIT_DEADLINE_MS } from './config/options.js';
 import { validateCatalogue } from './privacy/catalogue.js';
 import { fingerprintOf } from './privacy/fingerprint.js';
@@ -34,6 +35,7 @@ import type { PrivacyPolicy } from './privacy/scrub-span.js';
 import type { DescribeFormat } from './transparency/describe.js';
 import { describeCatalogue } from './transparency/describe.js';
 import { splitDeclarations } from './transparency/declarations.js';
+import { missingPolicyDiagnostic, readPolicy } from './transparency/policy.js';
 import type { Output } from './transparency/telemetry-command.js';
 import { OPTEL_VERSION } from './config/version.js';
 import type { ContextChoices } from './config/context-options.js';
@@ -82,6 +84,10 @@ export class Telemetry {
   readonly #diagnostics: Diagnostics;
   readonly #current = new AsyncLocalStorage<LiveCommand>();
   readonly #identity: { readonly installId: boolean; readonly projectId: boolean; readonly userId: string | undefined };
+  /** What the app tells users about the data (its stated answers only). */
+  readonly #dataPolicy: DataPolicy;
+  /** What `describe()` says about saying no: the flag (with `argv`) and the app's own command. */
+  readonly #optOut: { readonly flag: boolean; readonly disableCommand?: string };
   #pipeline: Promise<Pipeline | undefined> | undefined;
   /** The pipeline once loaded, for synchronous reads (`stats()`). */
   #loadedPipeline: Pipeline | undefined;
@@ -120,9 +126,18 @@ export class Telemetry {
     this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
     this.#files = userFiles(options.configDir ?? (() => this.#userConfigDir(name, env)));
     const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
+    const subcommandRun = Array.isArray(options.argv) && isTelemetrySubcommandRun(options.argv);
     const consent = options.consent ?? {};
     this.#flagMode = flagModeOf(consent.flag);
     this.#context = contextChoices(options.context);
+    const policy = readPolicy(options.policy);
+    this.#dataPolicy = policy.policy;
+    const missingPolicy = missingPolicyDiagnostic(policy.missing);
+    if (missingPolicy !== undefined) this.#diagnostics.report(missingPolicy);
+    this.#optOut = {
+      flag: Array.isArray(options.argv),
+      ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
+    };
     const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
     this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
     this.consent = new Consent(
@@ -141,6 +156,7 @@ export class Telemetry {
           return projectFileName(name);
         },
         userId,
+        subcommandRun,
         notice: {
           appName: name,
           envPrefix: this.#prefix,
@@ -151,6 +167,7 @@ export class Telemetry {
           context: Object.values(this.#context).some(Boolean),
           ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
           ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
+          policy: this.#dataPolicy,
         },
       },
       this.#diagnostics,
@@ -313,13 +330,16 @@ export class Telemetry {
 
   /**
    * Serves a host CLI's `telemetry` subcommand: `status [--json]`,
-   * `enable [--project]`, `disable [--project]`, `describe [--json]`. Prints
-   * to stdout/stderr (or the given outputs) and resolves with an exit code;
-   * never throws, never exits the process.
+   * `enable [--project]`, `disable [--project]`, `reset`, `describe [--json]`,
+   * `help`. Prints to stdout/stderr (or the given outputs) and resolves with
+   * an exit code; never throws, never exits the process. The run that calls
+   * it sends nothing more: it is the subcommand's run.
    */
   async cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
     const stdout = outputs.stdout ?? process.stdout;
     const stderr = outputs.stderr ?? process.stderr;
+    // Before anything else (the import below yields): this run sends nothing about itself.
+    this.consent.markSubcommandRun();
     try {
       // Loaded here: most runs of an app are not its `telemetry` subcommand.
       const { runTelemetryCommand } = await import('./transparency/telemetry-command.js');
@@ -328,6 +348,7 @@ export class Telemetry {
         consent: this.consent,
         describe: (format) => this.describe({ format }),
         files: { ...this.#files },
+        policy: this.#dataPolicy,
         stdout,
         stderr,
       });
@@ -356,6 +377,8 @@ export class Telemetry {
         userDirName: dirName(this.#app.name),
         flagMode: this.#flagMode,
         context: this.#context,
+        ...this.#optOut,
+        policy: this.#dataPolicy,
       },
       options.format === 'json' ? 'json' : 'markdown',
     );

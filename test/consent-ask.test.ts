@@ -103,7 +103,7 @@ describe('consent.ask() on an interactive terminal', () => {
     if (!HAS_SCRIPT) context.skip(NO_SCRIPT);
     const collector = await receiver();
     const env = appEnv(collector, { FIXTURE_ASK_TIMEOUT_MS: '200' });
-    expect((await runApp(['run-only'], env)).code).toBe(0);
+    expect((await runApp(['run-only'], env, undefined, { terminal: true })).code).toBe(0);
     expect(JSON.parse((await runApp(['status'], env)).stdout)).toMatchObject({ enabled: true, notice: 'seen' });
     const run = await askOnTerminal(env, undefined);
     expect(run.prompted, run.screen).toBe(true);

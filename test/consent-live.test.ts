@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collector, completed, find } from './support/collector.js';
 import { cleanEnv, consentedEnv, FIXTURES, runNode, startNode } from './support/child.js';
+import { HAS_TERMINAL, NO_TERMINAL, runNodeOnTerminal } from './support/terminal.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -79,9 +80,10 @@ describe('--disable-telemetry with consent.flag', () => {
     }
   });
 
-  it("'remember' shows in the notice: the flag is needed once", async () => {
+  // (The notice is shown only where it can be seen: on a terminal.)
+  it.skipIf(!HAS_TERMINAL)(`'remember' shows in the notice: the flag is needed once${HAS_TERMINAL ? '' : ` (skipped: ${NO_TERMINAL})`}`, async () => {
     const env = cleanEnv({ FIXTURE_FLAG: 'remember' });
-    const result = await runNode([APP, 'ok'], { env });
+    const result = await runNodeOnTerminal([APP, 'ok'], { env });
     expect(result.stderr).toContain('pass --disable-telemetry once');
     expect(existsSync(userFile(env))).toBe(false);
   });

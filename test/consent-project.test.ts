@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Receiver } from '../src/receiver/server.js';
 import { consentedEnv, tempDir } from './support/child.js';
+import { HAS_TERMINAL, NO_TERMINAL } from './support/terminal.js';
 import {
   appEnv,
   expectOkRunSends,
@@ -128,7 +129,8 @@ describe('set(..., { scope: "project" })', () => {
     await expectOkRunSendsNothing(teammate, collector, [], cwd);
   });
 
-  it('set(true) writes { enabled: true, projectId }; in opt-in mode that is a yes, after one notice run for each user', async () => {
+  it('set(true) writes { enabled: true, projectId }; in opt-in mode that is a yes, after one notice run for each user', async (context) => {
+    if (!HAS_TERMINAL) context.skip(NO_TERMINAL);
     const collector = await receiver();
     const { root, cwd } = repository();
     const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in' });
@@ -138,8 +140,8 @@ describe('set(..., { scope: "project" })', () => {
     expect(written.enabled).toBe(true);
     expect(written.projectId).toMatch(/^[0-9a-f-]{36}$/);
 
-    // Someone else's yes: this user is told once before anything leaves.
-    const first = await expectOkRunSendsNothing(env, collector, [], cwd);
+    // Someone else's yes: this user is told once (on a terminal) before anything leaves.
+    const first = await expectOkRunSendsNothing(env, collector, [], cwd, { terminal: true });
     expect(first.stderr).toContain('Nothing was sent this time');
     await expectOkRunSends(env, collector, cwd);
     expect((await statusOf(env, [], cwd)).decidedBy).toBe(`project file ${join(root, FILE)}`);

@@ -48,6 +48,9 @@ describe('each "no" turns telemetry off without changing the app', () => {
     { name: 'DO_NOT_TRACK=yes', env: { DO_NOT_TRACK: 'yes' }, decidedBy: 'DO_NOT_TRACK' },
     { name: 'FIXTURE_TELEMETRY_DISABLED=1', env: { FIXTURE_TELEMETRY_DISABLED: '1' }, decidedBy: 'FIXTURE_TELEMETRY_DISABLED' },
     { name: 'FIXTURE_TELEMETRY_DISABLED=true', env: { FIXTURE_TELEMETRY_DISABLED: 'true' }, decidedBy: 'FIXTURE_TELEMETRY_DISABLED' },
+    // Fails closed: a value it doesn't know is still a "no".
+    { name: 'FIXTURE_TELEMETRY_DISABLED=y', env: { FIXTURE_TELEMETRY_DISABLED: 'y' }, decidedBy: 'FIXTURE_TELEMETRY_DISABLED=y (not a value optel knows' },
+    { name: 'FIXTURE_TELEMETRY_DISABLED=disabled', env: { FIXTURE_TELEMETRY_DISABLED: 'disabled' }, decidedBy: 'FIXTURE_TELEMETRY_DISABLED=disabled' },
     { name: 'OTEL_SDK_DISABLED=true', env: { OTEL_SDK_DISABLED: 'true' }, decidedBy: 'OTEL_SDK_DISABLED' },
     { name: 'the --disable-telemetry flag', env: {}, args: ['--disable-telemetry'], decidedBy: '--disable-telemetry' },
     { name: "the app's own consent.enabled: false", env: { FIXTURE_CODE_ENABLED: 'false' }, decidedBy: 'consent.enabled' },
@@ -158,11 +161,13 @@ describe('values that are not a "no"', () => {
     });
   }
 
-  it('FIXTURE_TELEMETRY_DISABLED=0 leaves telemetry on', async () => {
-    const collector = await receiver();
-    const env = consentedAppEnv(collector, { FIXTURE_TELEMETRY_DISABLED: '0' });
-    await expectOkRunSends(env, collector);
-  });
+  for (const value of ['0', 'OFF']) {
+    it(`FIXTURE_TELEMETRY_DISABLED=${value} (a clear off) leaves telemetry on`, async () => {
+      const collector = await receiver();
+      const env = consentedAppEnv(collector, { FIXTURE_TELEMETRY_DISABLED: value });
+      await expectOkRunSends(env, collector);
+    });
+  }
 
   it("CI=false is not CI, whatever the app's CI choice", async () => {
     const collector = await receiver();

@@ -12,7 +12,7 @@ import { HARMLESS, hostileCorpus, random } from './support/hostile.js';
 const PRIVACY_APP = join(FIXTURES, 'privacy-app.mjs');
 const EMBEDDED_APP = join(FIXTURES, 'embedded-app.mjs');
 /** The resource keys optel may send; anything else is identifying or not ours to send. */
-const RESOURCE_KEY = /^(?:service\.(?:name|version|namespace)|telemetry\.sdk\.\w+|process\.runtime\.\w+|os\.type|os\.version|host\.arch|optel\.[\w.]+|deployment\.environment(?:\.name)?)$/;
+const RESOURCE_KEY = /^(?:service\.(?:name|version|namespace)|telemetry\.(?:sdk|distro)\.\w+|process\.runtime\.\w+|os\.type|os\.version|host\.arch|optel\.[\w.]+|deployment\.environment(?:\.name)?)$/;
 
 let receiver: Receiver;
 beforeEach(async () => {

@@ -11,7 +11,7 @@ import { build } from 'tsup';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../src/receiver/spans.js';
 import type { ChildResult, RunningChild } from './support/child.js';
-import { ROOT, runNode, startNode } from './support/child.js';
+import { consentedEnv, ROOT, runNode, startNode } from './support/child.js';
 import { isolateFromOtelEnv } from './support/otel-env.js';
 import { createStockPipeline } from './support/stock-pipeline.js';
 
@@ -205,5 +205,26 @@ describe('optel usage', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Usage: optel receive \[options\]/);
     for (const flag of ['--port', '--host', '--jsonl', '--quiet']) expect(result.stdout).toContain(flag);
+  });
+
+  it("optel receive --help names <APP>_TELEMETRY_ENDPOINT, and its example works: the fixture app's spans reach the receiver", async () => {
+    const help = (await runNode([bin, 'receive', '--help'])).stdout;
+    expect(help).toContain('<APP>_TELEMETRY_ENDPOINT');
+    const example = /^\s+ACME_TELEMETRY_ENDPOINT=(http:\/\/127\.0\.0\.1):4318 acme build$/m.exec(help);
+    expect(example, help).not.toBeNull();
+    const receiver = startNode([bin, 'receive', '--port', '0']);
+    try {
+      const [, , port] = await receiver.waitForLine(LISTENING);
+      // The same line for the fixture app (name `fixture`), on the port the receiver picked.
+      const endpoint = `${example?.[1] ?? ''}:${port ?? ''}`;
+      const app = await runNode([join(ROOT, 'test', 'fixtures', 'app.mjs'), 'ok'], {
+        env: consentedEnv({ FIXTURE_TELEMETRY_ENDPOINT: endpoint }),
+      });
+      expect(app.code, app.stderr).toBe(0);
+      await receiver.waitForStdout('fixture', 15_000);
+    } finally {
+      receiver.child.kill('SIGTERM');
+      await receiver.done;
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeTraceRequest } from '../src/receiver/spans.js';
@@ -129,6 +129,101 @@ describe('the generated "what we collect" document', () => {
   });
 });
 
+describe('the document is computed from the catalogue and the options, never asserted', () => {
+  const describeWith = (attributes: NonNullable<TelemetryOptions['attributes']>, extra: Partial<TelemetryOptions> = {}) => {
+    const telemetry = createTelemetry({ app: { name: 'acme' }, endpoint: 'https://telemetry.acme.example', attributes, configDir: tempDir(), env: {}, ...extra });
+    return {
+      markdown: telemetry.describe(),
+      json: JSON.parse(telemetry.describe({ format: 'json' })) as DescribedJson & {
+        identifiability: string;
+        declaredPersonal: { topic: string; keys: string[] }[];
+        optOut: string[];
+        network: string;
+        policy: { field: string; text: string }[];
+      },
+      diagnostics: telemetry.diagnostics().map((d) => d.message),
+    };
+  };
+  const neverSection = (markdown: string): string => markdown.slice(markdown.indexOf('Never collected:'), markdown.indexOf('\n\n', markdown.indexOf('Never collected:') + 18));
+
+  // Each risky key, and the claim the document must then not make (worded independently of the code).
+  const risky: { key: string; treatment: 'clear' | 'hash'; claim: RegExp }[] = [
+    { key: 'cli.args', treatment: 'hash', claim: /command-line arguments/ },
+    { key: 'process.command_args', treatment: 'clear', claim: /command-line arguments/ },
+    { key: 'file.path', treatment: 'clear', claim: /working directory/ },
+    { key: 'process.cwd', treatment: 'hash', claim: /working directory/ },
+    { key: 'user.name', treatment: 'hash', claim: /user name/ },
+    { key: 'enduser.id', treatment: 'clear', claim: /user name/ },
+    { key: 'host.name', treatment: 'clear', claim: /host name/ },
+    { key: 'client.address', treatment: 'clear', claim: /IP address/ },
+  ];
+  for (const { key, treatment, claim } of risky) {
+    it(`declaring ${key} (${treatment}): "never collected" no longer claims ${String(claim)}, and the key is named as collected`, () => {
+      const { markdown, json } = describeWith({ 'cli.command': 'clear', [key]: treatment });
+      expect(json.neverCollected.join('\n')).not.toMatch(claim);
+      expect(neverSection(markdown)).not.toMatch(claim);
+      expect(json.declaredPersonal.flatMap((d) => d.keys)).toEqual([key]);
+      expect(markdown).toMatch(new RegExp(`^- .+: \`${key.replace(/\./g, '\\.')}\` \\((keyed hash|as is, scrubbed)\\)$`, 'm'));
+      // The other claims stay.
+      expect(json.neverCollected).toContain('any attribute the app did not declare');
+    });
+  }
+
+  it('with nothing risky declared, it makes every claim', () => {
+    const { json } = describeWith({ 'cli.command': 'clear', 'build.target': 'clear', 'project.name': 'hash' });
+    const never = json.neverCollected.join('\n');
+    for (const claim of [/host name/, /user name/, /IP address/, /command-line arguments/, /environment variables/, /working directory/]) expect(never).toMatch(claim);
+    expect(json.declaredPersonal).toEqual([]);
+  });
+
+  it('says "pseudonymous" whenever records can be linked (an id or a keyed hash is sent), "anonymous" only when nothing is', () => {
+    const cases: { identity: TelemetryOptions['identity']; attributes: NonNullable<TelemetryOptions['attributes']>; expected: string }[] = [
+      { identity: undefined, attributes: { 'cli.command': 'clear' }, expected: 'pseudonymous' },
+      { identity: { installId: false }, attributes: { 'cli.command': 'clear' }, expected: 'pseudonymous' },
+      { identity: { installId: false, projectId: false }, attributes: { 'project.name': 'hash' }, expected: 'pseudonymous' },
+      { identity: { installId: false, projectId: false }, attributes: { 'cli.command': 'clear' }, expected: 'anonymous' },
+    ];
+    for (const { identity, attributes, expected } of cases) {
+      const { markdown, json } = describeWith(attributes, identity === undefined ? {} : { identity });
+      expect(json.identifiability, JSON.stringify({ identity, attributes })).toBe(expected);
+      expect(markdown).toContain(`acme sends ${expected} usage telemetry`);
+      if (expected === 'pseudonymous') expect(markdown).not.toMatch(/sends anonymous/);
+    }
+  });
+
+  it("states that the collector sees the sender's IP address unless its operator drops it", () => {
+    const { markdown, json } = describeWith({});
+    expect(json.network).toMatch(/^The collector at https:\/\/telemetry\.acme\.example sees the IP address each request comes from/);
+    expect(json.network).toContain("kept only if the collector's operator keeps it");
+    expect(markdown).toContain(json.network);
+  });
+
+  it("names the app's own disable command, and the flag only when the app passes argv (as for one run)", () => {
+    const bare = describeWith({});
+    expect(bare.json.optOut.join('\n')).not.toMatch(/telemetry disable|--disable-telemetry/);
+    const full = describeWith({}, { consent: { disableCommand: 'acme config set telemetry off' }, argv: [] });
+    expect(full.json.optOut).toContain('run `acme config set telemetry off` once: stored for you, lasting');
+    expect(full.json.optOut).toContain('pass --disable-telemetry (that run only)');
+    expect(full.markdown).not.toContain('acme telemetry disable');
+  });
+
+  it("carries the app's policy; an unstated answer reads 'not stated by the app' and is reported once as a diagnostic", () => {
+    const stated = { purpose: 'to fix failing commands', retention: '90 days', access: 'the maintainers', published: 'never', contact: 'a@acme.example', deletion: 'email a@acme.example' };
+    const full = describeWith({}, { policy: stated });
+    for (const text of Object.values(stated)) expect(full.markdown).toContain(text);
+    expect(full.json.policy.map((p) => p.text)).toEqual(Object.values(stated));
+    expect(full.diagnostics.filter((m) => m.startsWith('policy:'))).toEqual([]);
+
+    const { deletion: _deletion, published: _published, ...partial } = stated;
+    const some = describeWith({}, { policy: partial });
+    expect(some.markdown).toContain('- **Deleting your data:** not stated by the app');
+    expect(some.diagnostics.filter((m) => m.startsWith('policy:'))).toEqual([
+      'policy: published, deletion not stated; users are told "not stated by the app" (see the README\'s Transparency section)',
+    ]);
+    expect(describeWith({}).diagnostics.filter((m) => m.startsWith('policy:'))).toHaveLength(1);
+  });
+});
+
 describe('the telemetry subcommand, telemetry.cli(args)', () => {
   it('status names who decided and the files used', async () => {
     const dir = tempDir();
@@ -178,7 +273,62 @@ describe('the telemetry subcommand, telemetry.cli(args)', () => {
     expect(JSON.parse(json.text())).toHaveProperty('attributes');
   });
 
-  for (const args of [['bogus'], ['status', '--yaml'], ['enable', '--everywhere'], ['describe', '--json', '--markdown']]) {
+  for (const sub of ['status', 'enable', 'disable', 'reset', 'describe']) {
+    for (const args of [[sub, '--help'], [sub, '-h'], ['help', sub]]) {
+      it(`${args.join(' ')} prints that command's usage, exits 0 and changes nothing`, async () => {
+        const dir = tempDir();
+        const out = capture();
+        const err = capture();
+        expect(await telemetryIn(dir).cli(args, { stdout: out, stderr: err })).toBe(0);
+        expect(out.text()).toMatch(new RegExp(`^Usage: acme telemetry ${sub}\\b`));
+        expect(err.text()).toBe('');
+        expect(readdirSync(dir)).toEqual([]);
+      });
+    }
+  }
+
+  it('status shows the stored install id and how to ask for deletion, and never creates an id', async () => {
+    const dir = tempDir();
+    const telemetry = createTelemetry({
+      app: { name: 'acme' },
+      endpoint: 'https://telemetry.acme.example',
+      configDir: dir,
+      env: {},
+      policy: { deletion: 'email privacy@acme.example with your install id' },
+    });
+    const before = capture();
+    await telemetry.cli(['status'], { stdout: before, stderr: capture() });
+    expect(before.text()).toContain('Install id: none stored\n');
+    expect(before.text()).toContain('Deleting your data: email privacy@acme.example with your install id\n');
+    expect(existsSync(join(dir, 'telemetry-id'))).toBe(false);
+    const id = '0b5c3a4e-8f1d-4c2a-9e7b-1d2c3b4a5f60';
+    writeFileSync(join(dir, 'telemetry-id'), `${id}\n`);
+    const after = capture();
+    await telemetry.cli(['status'], { stdout: after, stderr: capture() });
+    expect(after.text()).toContain(`Install id: ${id}\n`);
+    const json = capture();
+    await telemetry.cli(['status', '--json'], { stdout: json, stderr: capture() });
+    expect(JSON.parse(json.text())).toMatchObject({ installId: id, deletion: 'email privacy@acme.example with your install id' });
+  });
+
+  it('reset forgets the answers and the notice record, deletes the install id, the key and pending records, says what it deleted, and leaves the project file', async () => {
+    const dir = tempDir();
+    const files = ['telemetry.json', 'telemetry-notice.json', 'telemetry-id', 'telemetry-key'];
+    for (const file of files) writeFileSync(join(dir, file), '{}\n');
+    mkdirSync(join(dir, 'telemetry-pending'));
+    writeFileSync(join(dir, 'telemetry-pending', 'a.otlp.json'), '{}');
+    const telemetry = telemetryIn(dir);
+    const out = capture();
+    expect(await telemetry.cli(['reset'], { stdout: out, stderr: capture() })).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    for (const file of [...files, 'telemetry-pending']) expect(out.text()).toContain(`Deleted ${join(dir, file)}\n`);
+    // Nothing to forget the second time, and it says so.
+    const again = capture();
+    expect(await telemetryIn(dir).cli(['reset'], { stdout: again, stderr: capture() })).toBe(0);
+    expect(again.text()).toContain('There was nothing to delete.');
+  });
+
+  for (const args of [['bogus'], ['status', '--yaml'], ['enable', '--everywhere'], ['describe', '--json', '--markdown'], ['status', 'extra'], ['reset', '--project'], ['help', 'bogus']]) {
     it(`rejects ${JSON.stringify(args)} with a clear message and exit code 2, changing nothing`, async () => {
       const dir = tempDir();
       const out = capture();

@@ -6,7 +6,7 @@
 //   node examples/cli/acme.mjs build --target web
 //   node examples/cli/acme.mjs deploy            (fails)
 //   node examples/cli/acme.mjs watch --seconds 5 (long-running; Ctrl-C is reported as aborted)
-//   node examples/cli/acme.mjs telemetry status|enable|disable|describe
+//   node examples/cli/acme.mjs telemetry status|enable|disable|reset|describe
 //   node examples/cli/acme.mjs --disable-telemetry build
 import { Command } from 'commander';
 import { createTelemetry } from 'optel';
@@ -29,6 +29,16 @@ const telemetry = createTelemetry({
   // Opt-out: the first run prints a short notice on stderr and sends nothing;
   // later runs send unless someone says no (see `acme telemetry status`).
   consent: { default: 'opt-out', docs: 'https://acme.example/telemetry', disableCommand: 'acme telemetry disable' },
+  // What users are told about the data (the notice, `acme telemetry status`,
+  // the generated document). Answer each for real before shipping.
+  policy: {
+    purpose: 'to see which commands are used and which fail, so the maintainers fix and improve those first',
+    retention: 'records are deleted after 90 days; only monthly counts per command are kept after that',
+    access: 'the acme maintainers, and nobody else; the records are never sold or shared',
+    published: 'never the records; the monthly counts per command may appear in release notes',
+    contact: 'telemetry@acme.example',
+    deletion: 'email telemetry@acme.example with your install id (`acme telemetry status` shows it); its records are deleted within 30 days',
+  },
   argv,
 });
 
@@ -91,12 +101,12 @@ program
     }),
   );
 
-// `acme telemetry status|enable|disable|describe`: optel serves the whole
+// `acme telemetry status|enable|disable|reset|describe`: optel serves the whole
 // subcommand; commander only passes the arguments through.
 program
   .command('telemetry')
-  .description('show or change telemetry settings (status, enable, disable, describe)')
-  .argument('[args...]', 'status [--json] | enable [--project] | disable [--project] | describe [--json]')
+  .description('show or change telemetry settings (status, enable, disable, reset, describe)')
+  .argument('[args...]', 'status [--json] | enable [--project] | disable [--project] | reset | describe [--json]')
   .allowUnknownOption()
   .helpOption(false)
   .action(async (args) => {

@@ -19,7 +19,14 @@ const COMMAND = 'optel receive';
 export const RECEIVE_USAGE = `Usage: optel receive [options]
 
 Run an OTLP/HTTP trace receiver on this machine and print every span it gets.
-Point a program at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://${DEFAULT_HOST}:${DEFAULT_PORT}
+
+Point an app that uses optel at it with <APP>_TELEMETRY_ENDPOINT, where <APP> is
+the app's name upper-cased (acme -> ACME). In one terminal:
+  optel receive
+and in another:
+  ACME_TELEMETRY_ENDPOINT=http://${DEFAULT_HOST}:${DEFAULT_PORT} acme build
+optel apps ignore OTEL_EXPORTER_OTLP_ENDPOINT (it is for your own OpenTelemetry
+SDK, which can use this receiver too).
 
 Options:
   --port <n>      Port to listen on (default ${DEFAULT_PORT}; 0 picks a free port)

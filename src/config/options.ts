@@ -22,6 +22,28 @@ export type ConsentMode = 'opt-out' | 'opt-in';
  */
 export type HashAlgorithm = 'hmac-sha256' | 'sha256' | 'md5';
 
+/**
+ * What the app tells its users about the data, in its own words: the six
+ * questions a telemetry feature should answer before it ships. Each is one
+ * or two plain sentences; `describe()`, the first-run notice and
+ * `telemetry status` carry them. A field left out is reported once as a
+ * diagnostic and shown as "not stated".
+ */
+export interface DataPolicy {
+  /** Why the app collects, e.g. `to learn which commands fail, to fix those first`. */
+  readonly purpose?: string;
+  /** How long records are kept, e.g. `90 days, then only monthly counts`. */
+  readonly retention?: string;
+  /** Who can see the records, e.g. `the acme maintainers`. */
+  readonly access?: string;
+  /** Whether and what is published, e.g. `never the records; yearly command counts`. */
+  readonly published?: string;
+  /** How to reach the maintainers, e.g. an email address or an issue tracker URL. */
+  readonly contact?: string;
+  /** How to ask for deletion, e.g. `email privacy@acme.example with your install id`. */
+  readonly deletion?: string;
+}
+
 export interface TelemetryOptions {
   /** Becomes `service.name` / `service.version`; the name also names env vars and files. */
   readonly app: { readonly name: string; readonly version?: string };
@@ -59,6 +81,8 @@ export interface TelemetryOptions {
      */
     readonly flag?: 'this-run' | 'remember';
   };
+  /** What the app tells users about the data: why, how long, who sees it, published, contact, deletion. */
+  readonly policy?: DataPolicy;
   /** Identifiers sent with every record (the resource); see the README's Identity section. */
   readonly identity?: {
     /** An id the user chose to give (e.g. from the app's settings); `<APP>_TELEMETRY_USER_ID` wins. Sent as `optel.user.id`. */

@@ -28,6 +28,12 @@ export interface SetConsentResult {
   readonly error?: string;
 }
 
+export interface ResetResult {
+  /** Files deleted: the answer, the notice record, the install id, the hash key, pending records. */
+  readonly deleted: readonly string[];
+  readonly failed: readonly { readonly path: string; readonly error: string }[];
+}
+
 export interface AskOptions {
   /** How long to wait for an answer; no answer in time counts as no and is not stored. Default 30 s. */
   readonly timeoutMs?: number;
@@ -48,6 +54,10 @@ export interface ConsentConfig {
   readonly projectFileName: string;
   readonly userId: string | undefined;
   readonly notice: NoticeContent;
+  /** This run is the app's `telemetry` subcommand (from `argv`): it sends nothing about itself. */
+  readonly subcommandRun?: boolean;
+  /** Whether stderr is a terminal, where a notice can be seen. Default: `process.stderr.isTTY`. */
+  readonly stderrIsTerminal?: () => boolean;
 }
 
 /**
@@ -68,12 +78,24 @@ export class Consent {
   /** The app's own say: `consent.enabled`, then what `update()` last gave. */
   #codeEnabled: boolean | undefined;
   /** Set once this process showed (or tried to show) the notice: this run stays the notice run. */
-  #noticeRun: { readonly problem?: string } | undefined;
+  #noticeRun: { readonly problem?: string; readonly unseen?: true } | undefined;
+  /** This run is the `telemetry` subcommand: whatever the answer, this process sends nothing. */
+  #subcommandRun: boolean;
 
   constructor(config: ConsentConfig, diagnostics: Diagnostics) {
     this.#config = config;
     this.#diagnostics = diagnostics;
     this.#codeEnabled = config.codeEnabled;
+    this.#subcommandRun = config.subcommandRun === true;
+  }
+
+  /**
+   * Marks this run as the app's `telemetry` subcommand: from now on this
+   * process sends nothing (`isEnabled()` is false), whatever the sources
+   * say; `status()` still tells what they say, for the subcommand to print.
+   */
+  markSubcommandRun(): void {
+    this.#subcommandRun = true;
   }
 
   status(): ConsentStatus {
@@ -83,6 +105,7 @@ export class Consent {
 
   /** Cheap check used by the sampler and on the export path, so a "no" given mid-run stops what is not yet sent. */
   isEnabled(): boolean {
+    if (this.#subcommandRun) return false;
     // An env switch, the flag or the app saying no settles it without touching the disk.
     if (this.#status === undefined && saysNoWithoutLookups(this.#lookupFree())) return false;
     return this.status().enabled;
@@ -140,6 +163,35 @@ export class Consent {
   }
 
   /**
+   * Forgets everything this install said and holds: the user's answer, the
+   * first-run notice record, the install id, the hash key and pending
+   * records. The next run is a first run again. A project file is left
+   * alone (it is the project's, and committed). This run sends nothing and
+   * shows no notice. Never throws; what could not be deleted is in `failed`.
+   */
+  reset(): ResetResult {
+    const { consent, notice } = this.#config.files;
+    const deleted: string[] = [];
+    const failed: { readonly path: string; readonly error: string }[] = [];
+    for (const path of [consent, notice]) {
+      if (!existsSync(path)) continue;
+      try {
+        rmSync(path, { force: true });
+        deleted.push(path);
+      } catch (error) {
+        this.#diagnostics.report(`could not delete ${path}`, error);
+        failed.push({ path, error: describeError(error) });
+      }
+    }
+    this.#session = undefined;
+    // This run counts as the notice run: it shows nothing and records nothing, so the next run is the first run.
+    this.#noticeRun = {};
+    this.#subcommandRun = true;
+    deleted.push(...this.#changed(true));
+    return { deleted, failed };
+  }
+
+  /**
    * Asks the person at the terminal, y/N (default no), and stores the
    * answer. Asks only when it can matter and someone can answer: not when
    * any source already says no, not in CI, not without an interactive
@@ -178,15 +230,23 @@ export class Consent {
    * not in CI, not shown before for this consent version), and records that
    * it was shown. Called when the first command starts, else as the run
    * ends, so a run that stores an answer (`telemetry enable`/`disable`) is
-   * not told about telemetry it just decided on. The record is written
-   * first: if it can't be (read-only home), the notice is not shown, and
-   * since it can never count as seen, nothing is ever sent. This run sends
-   * nothing either way. Never throws.
+   * not told about telemetry it just decided on. It counts as seen only
+   * when shown on a terminal: with stderr piped, redirected or closed, it is
+   * neither shown nor recorded, so a run nobody watches never starts the
+   * sending. The record is written first: if it can't be (read-only home),
+   * the notice is not shown, and since it can never count as seen, nothing
+   * is ever sent. This run sends nothing either way. Never throws.
    */
   showNoticeIfDue(): void {
     if (this.#status === undefined && saysNoWithoutLookups(this.#lookupFree())) return; // no notice after a "no"; no disk read either
     if (this.#noticeRun !== undefined || this.status().notice !== 'this-run') return;
     const { version } = this.status();
+    if (!this.#stderrIsTerminal()) {
+      // Nobody may be reading a pipe, a log file or /dev/null: not shown, not recorded, nothing sent.
+      this.#noticeRun = { unseen: true };
+      this.#diagnostics.report('first-run notice due, but stderr is not a terminal: not shown or recorded; nothing is sent in this run');
+      return;
+    }
     try {
       writeNoticeShown(this.#config.files.notice, version);
     } catch (error) {
@@ -241,6 +301,7 @@ export class Consent {
         version: config.version,
         // The run that showed the notice stays the notice run, whatever its record now says.
         noticeShownVersion: () => (this.#noticeRun === undefined ? readNoticeShownVersion(config.files.notice) : undefined),
+        noticeCanBeSeen: () => this.#stderrIsTerminal(),
       });
       const problem = this.#noticeRun?.problem;
       return {
@@ -282,6 +343,14 @@ export class Consent {
       }
     }
     return this.#project;
+  }
+
+  #stderrIsTerminal(): boolean {
+    try {
+      return this.#config.stderrIsTerminal?.() ?? process.stderr.isTTY === true;
+    } catch {
+      return false;
+    }
   }
 
   #answeredYes(): boolean {

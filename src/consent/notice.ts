@@ -1,3 +1,4 @@
+import type { DataPolicy } from '../config/options.js';
 import { DISABLE_FLAG } from './flags.js';
 
 /** What the first-run notice and the consent prompt say about an app. */
@@ -18,6 +19,8 @@ export interface NoticeContent {
   readonly disableCommand?: string;
   /** Where the app documents what it collects. */
   readonly docs?: string;
+  /** The app's stated answers; the notice carries why and how long. */
+  readonly policy?: DataPolicy;
 }
 
 /** One sentence: what is collected. */
@@ -33,22 +36,39 @@ export function collectedSummary(content: NoticeContent): string {
   return `${content.appName} collects usage data: ${parts.join('; ')}.`;
 }
 
-/** The ways to say no, as one sentence. */
+/**
+ * The ways to say no: first the lasting ones (the app's disable command,
+ * which is stored; the env switches, for as long as they are set), then the
+ * flag, which is said to hold for one run only.
+ */
 export function optOutSummary(content: NoticeContent): string {
-  const ways = [`set ${content.envPrefix}_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1`];
-  if (content.flag) ways.push(content.flagRemembered === true ? `pass ${DISABLE_FLAG} once` : `pass ${DISABLE_FLAG}`);
-  if (content.disableCommand !== undefined) ways.push(`run \`${content.disableCommand}\``);
-  const last = ways.pop() ?? '';
-  return `To turn it off, ${ways.length > 0 ? `${ways.join(', ')} or ${last}` : last}.`;
+  const env = `set ${content.envPrefix}_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment`;
+  const lasting = content.disableCommand === undefined ? env : `run \`${content.disableCommand}\`, or ${env}`;
+  if (!content.flag) return `To turn it off for good, ${lasting}.`;
+  const flag = content.flagRemembered === true
+    ? ` Or pass ${DISABLE_FLAG} once: it is remembered.`
+    : ` ${DISABLE_FLAG} turns it off for one run only.`;
+  return `To turn it off for good, ${lasting}.${flag}`;
+}
+
+/** Why and how long, as the app stated them; undefined when it stated neither. */
+export function policySummary(content: NoticeContent): string | undefined {
+  const { purpose, retention } = content.policy ?? {};
+  const sentence = (label: string, text: string): string => `${label}: ${text}${/[.!?]$/.test(text) ? '' : '.'}`;
+  const parts = [...(purpose === undefined ? [] : [sentence('Why', purpose)]), ...(retention === undefined ? [] : [sentence('Kept', retention)])];
+  return parts.length === 0 ? undefined : parts.join(' ');
 }
 
 /**
  * The first-run notice (opt-out mode), printed once on stderr: what is
- * collected, that this run sent nothing, how to say no, where to read more.
+ * collected, why and for how long, that this run sent nothing, how to say
+ * no (for good, and for one run), where to read more.
  */
 export function noticeText(content: NoticeContent): string {
+  const why = policySummary(content);
   const lines = [
     collectedSummary(content),
+    ...(why === undefined ? [] : [why]),
     'Nothing was sent this time; sending starts with the next run.',
     optOutSummary(content),
   ];

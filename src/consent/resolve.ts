@@ -1,4 +1,4 @@
-import { doNotTrack, isTruthy } from '../config/env-flag.js';
+import { doNotTrack, readDisableSwitch } from '../config/env-flag.js';
 import type { ConsentMode } from '../config/options.js';
 import type { CiContext, CiPolicy } from './ci.js';
 import { DEFAULT_CI_POLICY } from './ci.js';
@@ -18,10 +18,11 @@ export interface ConsentSource {
 }
 
 /**
- * The first-run notice (opt-out mode): `this-run` when this run is the one
- * that shows it (and so sends nothing), `seen` when it was shown before for
- * this consent version, `not-needed` when telemetry is off anyway, the user
- * said yes themselves, or the process runs in CI.
+ * The first-run notice (opt-out mode): `this-run` when it is due in this run
+ * (shown if stderr is a terminal; either way this run sends nothing), `seen`
+ * when it was shown on a terminal before for this consent version,
+ * `not-needed` when telemetry is off anyway, the user said yes themselves,
+ * or the process runs in CI.
  */
 export type NoticeState = 'this-run' | 'seen' | 'not-needed';
 
@@ -72,6 +73,12 @@ export interface ConsentInputs {
   readonly version?: string;
   /** Read only when the notice could be due, so nothing is read when telemetry is off. */
   readonly noticeShownVersion?: () => string | undefined;
+  /**
+   * Whether a notice shown now could be seen: stderr is a terminal. Asked
+   * only when the notice is due; when it says no, the notice is not shown
+   * or recorded, and the run sends nothing. Default: yes.
+   */
+  readonly noticeCanBeSeen?: () => boolean;
 }
 
 /**
@@ -101,12 +108,21 @@ export function resolveConsent(inputs: ConsentInputs): ConsentDecision {
   const decidedBy = yes ? yes.source : 'default (opt-out: on until someone says no)';
   if (ci.detected === true || saidYesThemselves(inputs, version)) return { ...base, enabled: true, decidedBy, notice: 'not-needed' };
   if (inputs.noticeShownVersion?.() === version) return { ...base, enabled: true, decidedBy, notice: 'seen' };
-  return { ...base, enabled: false, decidedBy: noticeDecider(version), notice: 'this-run' };
+  const seeable = inputs.noticeCanBeSeen?.() ?? true;
+  return { ...base, enabled: false, decidedBy: seeable ? noticeDecider(version) : unseenNoticeDecider(version), notice: 'this-run' };
 }
 
 /** What `decidedBy` says on the run that shows the first-run notice. */
 export function noticeDecider(version: string): string {
   return `first-run notice (consent version ${version}): the run that shows it sends nothing; sending starts with the next run`;
+}
+
+/** What `decidedBy` says when the notice is due but nobody could see it (stderr is not a terminal). */
+export function unseenNoticeDecider(version: string): string {
+  return (
+    `first-run notice (consent version ${version}): not shown, because stderr is not a terminal; ` +
+    'nothing is sent until it has been shown on one (or the user says yes)'
+  );
 }
 
 /**
@@ -139,7 +155,7 @@ function sourcesBeforeCi(inputs: LookupFreeInputs): ConsentSource[] {
     { source: 'code option consent.enabled', value: inputs.codeEnabled },
     { source: 'flag --disable-telemetry', value: inputs.flagDisabled ? false : undefined },
     envSource('DO_NOT_TRACK', env['DO_NOT_TRACK'], doNotTrack),
-    envSource(disabledVar, env[disabledVar], isTruthy),
+    disableSwitchSource(disabledVar, env[disabledVar]),
     envSource('OTEL_SDK_DISABLED', env['OTEL_SDK_DISABLED'], (v) => v?.trim().toLowerCase() === 'true'),
   ];
 }
@@ -155,6 +171,15 @@ function sourcesAfterCi(inputs: ConsentInputs): ConsentSource[] {
 function envSource(name: string, raw: string | undefined, saysNo: (v: string | undefined) => boolean): ConsentSource {
   if (raw === undefined) return { source: `env ${name}`, value: undefined };
   return { source: `env ${name}=${raw}`, value: saysNo(raw) ? false : undefined };
+}
+
+/** `<APP>_TELEMETRY_DISABLED` fails closed; a value optel doesn't know is named as such in `status`. */
+function disableSwitchSource(name: string, raw: string | undefined): ConsentSource {
+  if (raw === undefined) return { source: `env ${name}`, value: undefined };
+  const read = readDisableSwitch(raw);
+  if (read.recognised) return { source: `env ${name}=${raw}`, value: read.disabled ? false : undefined };
+  const detail = 'not a value optel knows (1/true/yes/on to turn off, 0/false/no/off to leave on); counted as no';
+  return { source: `env ${name}=${raw} (${detail})`, value: false, detail };
 }
 
 function ciSource(ci: ConsentDecision['ci']): ConsentSource {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Diagnostics } from '../diagnostics.js';
 import { readOrCreate } from '../files/create-once.js';
 
@@ -18,5 +19,19 @@ export function loadOrCreateInstallId(path: string, diagnostics: Diagnostics): s
   } catch (error) {
     diagnostics.report(`could not store the install id at ${path}; using an id for this process only`, error);
     return fresh;
+  }
+}
+
+/**
+ * The stored install id, for `telemetry status` (a user quotes it to ask
+ * for deletion), or undefined when there is none. Only reads: a status
+ * check never creates an id.
+ */
+export function readInstallId(path: string): string | undefined {
+  try {
+    const text = readFileSync(path, 'utf8').trim();
+    return UUID.test(text) ? text : undefined;
+  } catch {
+    return undefined;
   }
 }

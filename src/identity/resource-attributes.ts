@@ -9,18 +9,32 @@ export interface AppInfo {
 }
 
 /**
+ * The SDK that records optel's spans, for `telemetry.sdk.*`. The semantic
+ * conventions reserve `telemetry.sdk.name=opentelemetry` for the
+ * OpenTelemetry SDK and require any other implementation to name itself
+ * (never `opentelemetry`); optel itself is reported as the distribution,
+ * `telemetry.distro.*`.
+ */
+export interface RecordingSdk {
+  readonly name: string;
+  readonly version: string;
+}
+
+/**
  * The context every span carries, built from explicit, non-identifying facts.
  * No resource detectors run: they would add the host name, machine id,
  * process owner, argv and executable path. The user's
  * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` are for their own
  * telemetry and are not read.
  */
-export function contextAttributes(app: AppInfo, sdkVersion: string, choices: ContextChoices): Record<string, string | number | boolean> {
+export function contextAttributes(app: AppInfo, optelVersion: string, sdk: RecordingSdk, choices: ContextChoices): Record<string, string | number | boolean> {
   const attributes: Record<string, string | number | boolean> = {
     'service.name': app.name,
-    'telemetry.sdk.name': 'optel',
+    'telemetry.sdk.name': sdk.name,
     'telemetry.sdk.language': 'nodejs',
-    'telemetry.sdk.version': sdkVersion,
+    'telemetry.sdk.version': sdk.version,
+    'telemetry.distro.name': 'optel',
+    'telemetry.distro.version': optelVersion,
     'os.type': osTypeName(),
     'os.version': release(),
     'host.arch': archName(),
@@ -40,6 +54,8 @@ export const CONTEXT_KEYS: readonly string[] = [
   'telemetry.sdk.name',
   'telemetry.sdk.language',
   'telemetry.sdk.version',
+  'telemetry.distro.name',
+  'telemetry.distro.version',
   'os.type',
   'os.version',
   'host.arch',

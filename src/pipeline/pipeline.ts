@@ -4,6 +4,7 @@
  * loaded while telemetry is off.
  */
 import type { Attributes } from '@opentelemetry/api';
+import { SDK_INFO } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -14,7 +15,7 @@ import { ConsentSampler } from '../sdk/consent-sampler.js';
 import type { IdentityConfig } from '../identity/identity.js';
 import { loadIdentity } from '../identity/identity.js';
 import { localPaths } from '../identity/local-paths.js';
-import type { AppInfo } from '../identity/resource-attributes.js';
+import type { AppInfo, RecordingSdk } from '../identity/resource-attributes.js';
 import { contextAttributes } from '../identity/resource-attributes.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
@@ -112,7 +113,8 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const privacy = new PrivacySpanProcessor(exporting, policy, diagnostics, scrubSpan);
 
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion, config.context), ...identity.attributes }),
+    // The spans are recorded by the OpenTelemetry SDK (sdk-trace-base): telemetry.sdk.* names it, optel is the distro.
+    resource: resourceFromAttributes({ ...contextAttributes(config.app, config.sdkVersion, recordingSdk(), config.context), ...identity.attributes }),
     // Asks consent at every span start; the export path asks again.
     sampler: new ConsentSampler({ isEnabled: config.consentGiven }),
     spanProcessors: [privacy],
@@ -206,6 +208,11 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   // (Here rather than in telemetry.ts: with telemetry off, this code is never loaded.)
   installProcessHooks({ pipeline, deadlineMs: config.deadlineMs, diagnostics, fatalError: config.fatalError });
   return pipeline;
+}
+
+/** The OpenTelemetry SDK's own account of itself (`opentelemetry`, its version), from the package that records the spans. */
+function recordingSdk(): RecordingSdk {
+  return { name: String(SDK_INFO['telemetry.sdk.name']), version: String(SDK_INFO['telemetry.sdk.version']) };
 }
 
 function serialize(spans: ReadableSpan[]): Uint8Array {

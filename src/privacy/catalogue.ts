@@ -31,7 +31,7 @@ export const EXCEPTION_STACKTRACE_KEY = 'exception.stacktrace';
  * random id.
  */
 export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch', 'cloud.provider']);
-export const RESOURCE_KEY_PREFIXES: readonly string[] = ['service.', 'telemetry.sdk.', 'process.runtime.', 'optel.', 'deployment.environment'];
+export const RESOURCE_KEY_PREFIXES: readonly string[] = ['service.', 'telemetry.sdk.', 'telemetry.distro.', 'process.runtime.', 'optel.', 'deployment.environment'];
 const RESOURCE_KEYS_EXCLUDED: ReadonlySet<string> = new Set(['service.instance.id']);
 
 export function isAllowedResourceKey(key: string): boolean {

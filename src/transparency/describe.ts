@@ -1,9 +1,12 @@
 import type { FlagMode } from '../consent/flags.js';
 import { DISABLE_FLAG } from '../consent/flags.js';
-import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
+import type { AttributeCatalogue, DataPolicy, HashAlgorithm } from '../config/options.js';
 import type { KeyDescription } from './known-keys.js';
 import type { ContextChoices } from '../config/context-options.js';
-import { CONTEXT_KEYS, LIFECYCLE_KEYS, NEVER_COLLECTED, OPTIONAL_CONTEXT_KEYS } from './known-keys.js';
+import { CONTEXT_KEYS, LIFECYCLE_KEYS, OPTIONAL_CONTEXT_KEYS } from './known-keys.js';
+import type { DeclaredPersonal } from './never-collected.js';
+import { neverCollected } from './never-collected.js';
+import { policyEntries } from './policy.js';
 
 export type DescribeFormat = 'markdown' | 'json';
 
@@ -25,17 +28,34 @@ export interface DescribeInput {
   readonly flagMode?: FlagMode;
   /** The user-scope directory's name under the config dir (not a full path: the document is published). */
   readonly userDirName: string;
+  /** Whether the app passes `argv`, so `--disable-telemetry` works. */
+  readonly flag: boolean;
+  /** The app's command that turns telemetry off (`consent.disableCommand`), if it has one. */
+  readonly disableCommand?: string;
+  /** The app's answers to the six questions (only the stated fields). */
+  readonly policy: DataPolicy;
 }
 
 export interface CatalogueDocument {
   readonly app: { readonly name: string; readonly version?: string };
   readonly endpoint: string;
+  /**
+   * `pseudonymous` when records can be linked to each other (an install id,
+   * a project id, or a keyed hash of a declared value is sent); `anonymous`
+   * only when nothing of the kind is.
+   */
+  readonly identifiability: 'pseudonymous' | 'anonymous';
   readonly attributes: readonly { readonly key: string; readonly sentAs: 'clear' | 'hash'; readonly description?: string }[];
   readonly hashing: string;
   readonly hashAlgorithm: HashAlgorithm;
   readonly lifecycle: readonly KeyDescription[];
   readonly context: readonly KeyDescription[];
   readonly neverCollected: readonly string[];
+  /** Details that can identify someone, which the app declared anyway (so they are not in `neverCollected`). */
+  readonly declaredPersonal: readonly DeclaredPersonal[];
+  /** What the collector sees beyond the records. */
+  readonly network: string;
+  readonly policy: readonly { readonly field: keyof DataPolicy; readonly label: string; readonly text: string }[];
   readonly optOut: readonly string[];
   readonly files: string;
 }
@@ -54,8 +74,9 @@ const OPTIONAL_IDS: Readonly<Record<string, 'installId' | 'projectId'>> = {
 };
 
 /**
- * The "what we collect" document, generated from the same catalogue the
- * privacy processor enforces, so the docs cannot drift from what is sent.
+ * The "what we collect" document, computed from the same catalogue the
+ * privacy processor enforces and from the app's options, so the docs cannot
+ * drift from what is sent: every claim in it is checked against them.
  */
 export function catalogueDocument(input: DescribeInput): CatalogueDocument {
   const attributes = Object.keys(input.catalogue)
@@ -65,9 +86,12 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
       const description = input.descriptions[key];
       return { key, sentAs: input.catalogue[key] as 'clear' | 'hash', ...(description === undefined ? {} : { description }) };
     });
+  const never = neverCollected(input.catalogue);
+  const linkable = input.identity.installId || input.identity.projectId || attributes.some((a) => a.sentAs === 'hash');
   return {
     app: input.app,
     endpoint: input.endpoint,
+    identifiability: linkable ? 'pseudonymous' : 'anonymous',
     attributes,
     hashing: input.hashing,
     hashAlgorithm: input.hashAlgorithm,
@@ -77,12 +101,19 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
       const fact = OPTIONAL_CONTEXT_KEYS[key];
       return (id === undefined || input.identity[id]) && (fact === undefined || input.context?.[fact] !== false);
     }),
-    neverCollected: NEVER_COLLECTED,
+    neverCollected: never.claims,
+    declaredPersonal: never.declared,
+    network:
+      `The collector at ${input.endpoint} sees the IP address each request comes from, as any server sees its connections. ` +
+      "It is not part of the records, and it is kept only if the collector's operator keeps it.",
+    policy: policyEntries(input.policy),
     optOut: [
-      `set DO_NOT_TRACK=1 (honoured by many tools)`,
-      `set ${input.envPrefix}_TELEMETRY_DISABLED=1`,
-      input.flagMode === 'remember' ? `pass ${DISABLE_FLAG} once (it is remembered, as \`telemetry disable\` is)` : `pass ${DISABLE_FLAG} on any run`,
-      `run \`${input.app.name} telemetry disable\` once`,
+      ...(input.disableCommand === undefined ? [] : [`run \`${input.disableCommand}\` once: stored for you, lasting`]),
+      `set ${input.envPrefix}_TELEMETRY_DISABLED=1 (lasting wherever it is set)`,
+      'set DO_NOT_TRACK=1 (honoured by many tools)',
+      ...(input.flag
+        ? [input.flagMode === 'remember' ? `pass ${DISABLE_FLAG} once (it is remembered, as the disable command is)` : `pass ${DISABLE_FLAG} (that run only)`]
+        : []),
     ],
     files: `~/.config/${input.userDirName}/ (or $XDG_CONFIG_HOME/${input.userDirName}/)`,
   };
@@ -97,15 +128,20 @@ export function describeCatalogue(input: DescribeInput, format: DescribeFormat):
 function renderMarkdown(doc: CatalogueDocument): string {
   const name = doc.app.name;
   const hashLabel = HASH_LABELS[doc.hashAlgorithm];
+  const sentAs = new Map(doc.attributes.map((a) => [a.key, a.sentAs === 'hash' ? hashLabel : 'as is, scrubbed']));
+  const identity =
+    doc.identifiability === 'pseudonymous'
+      ? 'Pseudonymous, not anonymous: the records of one install (or one project) can be linked to each other, though they carry no name.'
+      : 'No id is sent (unless you set one yourself, as `optel.user.id`), so records cannot otherwise be linked to each other.';
   const lines: string[] = [
     `## What ${name} collects`,
     '',
-    `${name} sends anonymous usage telemetry: a record when a command starts and one when it ends, with its outcome and duration. ` +
-      `Records go to ${doc.endpoint} over OTLP/HTTP.`,
+    `${name} sends ${doc.identifiability} usage telemetry: a record when a command starts and one when it ends, with its outcome and duration. ` +
+      `${identity} Records go to ${doc.endpoint} over OTLP/HTTP.`,
     '',
     '| attribute | sent as | what it is |',
     '|---|---|---|',
-    ...doc.attributes.map((a) => `| \`${a.key}\` | ${a.sentAs === 'hash' ? hashLabel : 'as is, scrubbed'} | ${cell(a.description ?? '')} |`),
+    ...doc.attributes.map((a) => `| \`${a.key}\` | ${sentAs.get(a.key) ?? ''} | ${cell(a.description ?? '')} |`),
     ...doc.lifecycle.map((k) => `| \`${k.key}\` | as is | ${cell(k.description)} |`),
     '',
     `${doc.hashAlgorithm === 'hmac-sha256' ? 'Keyed hash' : 'Hash'}: ${doc.hashing}`,
@@ -119,6 +155,20 @@ function renderMarkdown(doc: CatalogueDocument): string {
     'Never collected:',
     '',
     ...doc.neverCollected.map((item) => `- ${item}`),
+    '',
+    ...(doc.declaredPersonal.length === 0
+      ? []
+      : [
+          `Collected although it can identify someone, because ${name} declared it (see the table above):`,
+          '',
+          ...doc.declaredPersonal.map((d) => `- ${d.topic}: ${d.keys.map((key) => `\`${key}\` (${sentAs.get(key) ?? ''})`).join(', ')}`),
+          '',
+        ]),
+    doc.network,
+    '',
+    '### How the data is handled',
+    '',
+    ...doc.policy.map((p) => `- **${p.label}:** ${p.text}`),
     '',
     'To opt out, any one of:',
     '',

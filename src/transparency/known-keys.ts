@@ -21,9 +21,11 @@ export const LIFECYCLE_KEYS: readonly KeyDescription[] = [
 export const CONTEXT_KEYS: readonly KeyDescription[] = [
   { key: 'service.name', description: 'the app name' },
   { key: 'service.version', description: 'the app version' },
-  { key: 'telemetry.sdk.name', description: '`optel`' },
+  { key: 'telemetry.sdk.name', description: '`opentelemetry`: the OpenTelemetry SDK records the spans' },
   { key: 'telemetry.sdk.language', description: '`nodejs`' },
-  { key: 'telemetry.sdk.version', description: "optel's version" },
+  { key: 'telemetry.sdk.version', description: "the OpenTelemetry SDK's version" },
+  { key: 'telemetry.distro.name', description: '`optel`, which packages the SDK and decides what is sent' },
+  { key: 'telemetry.distro.version', description: "optel's version" },
   { key: 'os.type', description: 'operating system family (`linux`, `darwin`, `windows`)' },
   { key: 'os.version', description: 'operating system kernel release' },
   { key: 'host.arch', description: 'processor architecture (`amd64`, `arm64`)' },
@@ -41,15 +43,6 @@ export const CONTEXT_KEYS: readonly KeyDescription[] = [
   { key: 'optel.install.id', description: 'a random id created for this install on its first run with telemetry on; deleted by `telemetry disable`' },
   { key: 'optel.project.id', description: "a keyed hash of the project's git remote (or of the project file's random `projectId`); unrelated across machines" },
   { key: 'optel.user.id', description: 'only when you set one yourself: the id you chose' },
-];
-
-export const NEVER_COLLECTED: readonly string[] = [
-  'host name, machine id, user name, IP address',
-  'command-line arguments, environment variables, the working directory and home directory (replaced by `[cwd]` and `~` wherever they appear)',
-  'error messages, status messages and stack traces as written: optel reports a failure by its error class name only; ' +
-    'an exception or status message the app records itself leaves scrubbed (secrets, personal data and local paths replaced), ' +
-    'with only the stack frames inside the app and its packages, as relative paths',
-  'any attribute the app did not declare',
 ];
 
 /** The context keys the app can leave out, by the `context` option that controls each. */

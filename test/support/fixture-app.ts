@@ -11,6 +11,7 @@ import type { Receiver } from '../../src/receiver/server.js';
 import type { ChildResult } from './child.js';
 import { FIXTURES, cleanEnv, runNode, tempDir } from './child.js';
 import { netWatch } from './net-watch.js';
+import { runNodeOnTerminal } from './terminal.js';
 import { completedRecords, hasStartedAndCompleted } from './records.js';
 
 export const APP = join(FIXTURES, 'app.mjs');
@@ -43,8 +44,14 @@ export function consentFileOf(env: Record<string, string>): string {
   return join(configDirOf(env), 'telemetry.json');
 }
 
-export function runApp(args: readonly string[], env: Record<string, string>, cwd?: string): Promise<ChildResult> {
-  return runNode([APP, ...args], cwd === undefined ? { env } : { env, cwd });
+/** How a fixture run is started: `terminal: true` puts its stderr on a pseudo-terminal, where the first-run notice can be seen. */
+export interface RunMode {
+  readonly terminal?: boolean;
+}
+
+export function runApp(args: readonly string[], env: Record<string, string>, cwd?: string, mode: RunMode = {}): Promise<ChildResult> {
+  const run = mode.terminal === true ? runNodeOnTerminal : runNode;
+  return run([APP, ...args], cwd === undefined ? { env } : { env, cwd });
 }
 
 export interface Status {
@@ -74,11 +81,13 @@ export async function expectOkRunSendsNothing(
   collector: Receiver,
   extraArgs: readonly string[] = [],
   cwd?: string,
+  mode: RunMode = {},
 ): Promise<ChildResult> {
   const watch = netWatch();
   const before = collector.requests.length;
   const runEnv = { ...env, ...watch.env };
-  const result = await runNode([...watch.nodeArgs, APP, 'ok', ...extraArgs], cwd === undefined ? { env: runEnv } : { env: runEnv, cwd });
+  const run = mode.terminal === true ? runNodeOnTerminal : runNode;
+  const result = await run([...watch.nodeArgs, APP, 'ok', ...extraArgs], cwd === undefined ? { env: runEnv } : { env: runEnv, cwd });
   expect(result.stdout).toBe('app output\n');
   expect(result.code).toBe(0);
   expect(result.signal).toBeNull();

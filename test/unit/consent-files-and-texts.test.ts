@@ -173,9 +173,24 @@ describe('the words of the notice and the prompt', () => {
     expect(noticeText(content)).toBe(
       'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id; and these details: cli.command, build.target, project.name (hashed).\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
-        'To turn it off, set ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1, pass --disable-telemetry or run `acme telemetry disable`.\n' +
+        'To turn it off for good, run `acme telemetry disable`, or set ACME_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment. ' +
+        '--disable-telemetry turns it off for one run only.\n' +
         'Details: https://acme.example/telemetry\n',
     );
+  });
+
+  it("carries the app's stated purpose and retention, and leaves out what it didn't state", () => {
+    const withPolicy = { ...content, policy: { purpose: 'to fix the commands that fail', retention: '90 days.' } };
+    expect(noticeText(withPolicy)).toContain('\nWhy: to fix the commands that fail. Kept: 90 days.\nNothing was sent this time');
+    expect(noticeText({ ...content, policy: { retention: '90 days' } })).toContain('\nKept: 90 days.\nNothing was sent this time');
+    expect(noticeText({ ...content, policy: {} })).toBe(noticeText(content));
+  });
+
+  it('says the flag is for one run only, and names a lasting way first', () => {
+    const text = noticeText(content);
+    expect(text).toMatch(/To turn it off for good, run `acme telemetry disable`/);
+    expect(text).toMatch(/--disable-telemetry turns it off for one run only\./);
+    expect(text.indexOf('for good')).toBeLessThan(text.indexOf('--disable-telemetry'));
   });
 
   it('names only the ways to say no that this app offers, and no install id when it sends none', () => {
@@ -183,9 +198,11 @@ describe('the words of the notice and the prompt', () => {
     expect(noticeText(bare)).toBe(
       'tool collects usage data: which commands run, how they end and how long they take; the tool version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud).\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
-        'To turn it off, set TOOL_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.\n',
+        'To turn it off for good, set TOOL_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment.\n',
     );
-    expect(noticeText({ ...bare, flag: true })).toContain('To turn it off, set TOOL_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1 or pass --disable-telemetry.\n');
+    expect(noticeText({ ...bare, flag: true })).toContain(
+      'To turn it off for good, set TOOL_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment. --disable-telemetry turns it off for one run only.\n',
+    );
     expect(noticeText({ ...bare, context: false })).not.toContain('kind of machine');
   });
 

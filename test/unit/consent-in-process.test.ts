@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Consent } from '../../src/consent/consent.js';
 import { userFiles } from '../../src/files/user-files.js';
 import { Diagnostics } from '../../src/diagnostics.js';
@@ -52,7 +52,35 @@ function captureStderr(): { readonly text: () => string } {
 
 const messages = (telemetry: { diagnostics(): readonly { message: string }[] }): string[] => telemetry.diagnostics().map((d) => d.message);
 
+/** Makes this process's stderr a terminal (or not) for the test; the notice counts as seen only on one. */
+function stderrIsTerminal(terminal: boolean): void {
+  const own = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+  Object.defineProperty(process.stderr, 'isTTY', { value: terminal, configurable: true, writable: true });
+  onTestFinished(() => {
+    if (own === undefined) delete (process.stderr as { isTTY?: boolean }).isTTY;
+    else Object.defineProperty(process.stderr, 'isTTY', own);
+  });
+}
+
 describe('the first-run notice (opt-out mode)', () => {
+  beforeEach(() => {
+    stderrIsTerminal(true);
+  });
+
+  it('with stderr not a terminal, is neither shown nor recorded, nothing is sent, and status says why', () => {
+    stderrIsTerminal(false);
+    const dir = join(tempDir(), 'acme');
+    const stderr = captureStderr();
+    const telemetry = telemetryIn(dir);
+    telemetry.sampler();
+    expect(stderr.text()).toBe('');
+    expect(existsSync(join(dir, 'telemetry-notice.json'))).toBe(false);
+    expect(telemetry.consent.status()).toMatchObject({ enabled: false, notice: 'this-run' });
+    expect(telemetry.consent.status().decidedBy).toMatch(/not shown, because stderr is not a terminal/);
+    expect(messages(telemetry)).toContain('first-run notice due, but stderr is not a terminal: not shown or recorded; nothing is sent in this run');
+    // The next process, still without a terminal, is in the same place.
+    expect(telemetryIn(dir).consent.status()).toMatchObject({ enabled: false, notice: 'this-run' });
+  });
   it('is printed once on stderr and recorded; that run sends nothing, the next one sends', () => {
     const dir = join(tempDir(), 'acme');
     const stderr = captureStderr();
@@ -62,7 +90,7 @@ describe('the first-run notice (opt-out mode)', () => {
     expect(stderr.text()).toBe(
       'acme collects usage data: which commands run, how they end and how long they take; the acme version, your OS and Node.js versions; the kind of machine it runs on (CPU count, container, cloud); a random install id.\n' +
         'Nothing was sent this time; sending starts with the next run.\n' +
-        'To turn it off, set ACME_TELEMETRY_DISABLED=1 or DO_NOT_TRACK=1.\n' +
+        'To turn it off for good, set ACME_TELEMETRY_DISABLED=1 (or DO_NOT_TRACK=1) in your environment.\n' +
         'Details: https://acme.example/telemetry\n',
     );
     expect(JSON.parse(readFileSync(join(dir, 'telemetry-notice.json'), 'utf8'))).toMatchObject({ shownVersion: '1' });

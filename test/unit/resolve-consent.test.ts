@@ -100,7 +100,7 @@ describe('resolveConsent: values that are not a "no"', () => {
     });
   }
 
-  for (const value of ['0', 'false', 'no', '']) {
+  for (const value of ['0', 'false', 'no', 'off', 'No', ' OFF ', '', '  ']) {
     it(`DEMO_TELEMETRY_DISABLED=${JSON.stringify(value)} does not turn telemetry off`, () => {
       expect(resolveConsent(inputs({ env: { DEMO_TELEMETRY_DISABLED: value } })).enabled).toBe(true);
     });
@@ -119,6 +119,22 @@ describe('resolveConsent: values that are not a "no"', () => {
 
   it("reads only the app's own prefix: another app's TELEMETRY_DISABLED does not count", () => {
     expect(resolveConsent(inputs({ env: { OTHER_TELEMETRY_DISABLED: '1' } })).enabled).toBe(true);
+  });
+});
+
+describe('resolveConsent: DEMO_TELEMETRY_DISABLED fails closed', () => {
+  for (const value of ['y', 'disabled', 'nope', '2', 'true!']) {
+    it(`DEMO_TELEMETRY_DISABLED=${JSON.stringify(value)} turns telemetry off, and the source says the value is not one optel knows`, () => {
+      const status = resolveConsent(inputs({ env: { DEMO_TELEMETRY_DISABLED: value } }));
+      expect(status.enabled).toBe(false);
+      expect(status.decidedBy).toBe(`env DEMO_TELEMETRY_DISABLED=${value} (not a value optel knows (1/true/yes/on to turn off, 0/false/no/off to leave on); counted as no)`);
+    });
+  }
+
+  it('a known value is not flagged', () => {
+    const status = resolveConsent(inputs({ env: { DEMO_TELEMETRY_DISABLED: 'yes' } }));
+    expect(status.enabled).toBe(false);
+    expect(status.decidedBy).toBe('env DEMO_TELEMETRY_DISABLED=yes');
   });
 });
 
