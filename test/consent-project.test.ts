@@ -99,16 +99,17 @@ describe('where the walk stops', () => {
     expect(sources).not.toContain(join(outer, FILE));
   });
 
-  it('outside a repository the walk goes up, but never reads the home directory as a project', async () => {
+  it('outside a repository only the working directory is consulted: no parent folder (a shared /tmp) speaks for it', async () => {
     const collector = await receiver();
     const env = consentedAppEnv(collector);
     const home = env['HOME'] ?? '';
     const work = join(home, 'work', 'tool');
     mkdirSync(work, { recursive: true });
     writeFileSync(join(home, FILE), '{ "enabled": false }\n');
+    writeFileSync(join(home, 'work', FILE), '{ "enabled": false }\n');
     await expectOkRunSends(env, collector, work);
 
-    writeFileSync(join(home, 'work', FILE), '{ "enabled": false }\n');
+    writeFileSync(join(work, FILE), '{ "enabled": false }\n');
     await expectOkRunSendsNothing(env, collector, [], work);
   });
 });
@@ -129,7 +130,7 @@ describe('set(..., { scope: "project" })', () => {
     await expectOkRunSendsNothing(teammate, collector, [], cwd);
   });
 
-  it('set(true) writes { enabled: true, projectId }; in opt-in mode that is a yes, after one notice run for each user', async (context) => {
+  it('set(true) writes { enabled: true, projectId }; it is nobody\'s yes: opt-in stays off, opt-out still shows each user the notice', async (context) => {
     if (!HAS_TERMINAL) context.skip(NO_TERMINAL);
     const collector = await receiver();
     const { root, cwd } = repository();
@@ -140,19 +141,23 @@ describe('set(..., { scope: "project" })', () => {
     expect(written.enabled).toBe(true);
     expect(written.projectId).toMatch(/^[0-9a-f-]{36}$/);
 
-    // Someone else's yes: this user is told once (on a terminal) before anything leaves.
-    const first = await expectOkRunSendsNothing(env, collector, [], cwd, { terminal: true });
+    await expectOkRunSendsNothing(env, collector, [], cwd);
+    await expectOkRunSendsNothing(env, collector, [], cwd);
+    expect((await statusOf(env, [], cwd)).decidedBy).toBe('default (opt-in: off until someone says yes)');
+
+    // Someone else's yes: each user is told once (on a terminal) before anything leaves.
+    const optOut = appEnv(collector);
+    const first = await expectOkRunSendsNothing(optOut, collector, [], cwd, { terminal: true });
     expect(first.stderr).toContain('Nothing was sent this time');
-    await expectOkRunSends(env, collector, cwd);
-    expect((await statusOf(env, [], cwd)).decidedBy).toBe(`project file ${join(root, FILE)}`);
+    await expectOkRunSends(optOut, collector, cwd);
   });
 
-  it('set(false) keeps the file\'s other fields but drops its projectId', async () => {
+  it('set(false) replaces the file whole: nothing of what was there is carried over', async () => {
     const collector = await receiver();
     const { root, cwd } = repository();
     writeFileSync(join(root, FILE), '{ "$comment": "see CONTRIBUTING.md", "enabled": true, "projectId": "abc" }\n');
     expect((await runApp(['set-false-project'], appEnv(collector), cwd)).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(root, FILE), 'utf8'))).toEqual({ $comment: 'see CONTRIBUTING.md', enabled: false });
+    expect(JSON.parse(readFileSync(join(root, FILE), 'utf8'))).toEqual({ enabled: false });
   });
 
   it('outside a repository writes in the working directory, and status names where', async () => {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -6,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../src/index.js';
 import { faultyCollector } from './support/collector.js';
 import { cleanEnv, consentedEnv, FIXTURES, runNode, startNode, tempDir } from './support/child.js';
+import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
+import { runNodeWithStdin } from './support/hostile.js';
+import { completedRecords } from './support/records.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -103,4 +107,223 @@ describe('a processor downstream that throws or rejects', () => {
       expect(next.seen).toBe(3);
     });
   }
+});
+
+const FILE = '.fixture-telemetry.json';
+const receiver = receiversForEachTest();
+
+/** A throwaway repository (a `.git` dir) and its root. */
+function repository(): string {
+  const root = join(tempDir('optel-repo-'), 'r');
+  mkdirSync(join(root, '.git'), { recursive: true });
+  return root;
+}
+
+function mkfifo(path: string): void {
+  const made = spawnSync('mkfifo', [path]);
+  if (made.status !== 0) throw new Error(`mkfifo ${path} failed: ${made.stderr.toString()}`);
+}
+
+/** A file of `megabytes` MB that is valid JSON saying `json`, then blanks: read whole, it would parse. */
+function hugeJsonFile(path: string, json: string, megabytes: number): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, json);
+    const blanks = Buffer.alloc(1024 * 1024, 0x20);
+    for (let i = 0; i < megabytes; i++) writeSync(fd, blanks);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe('finding 1: a planted project or user file never blocks, bloats or steals from the app', () => {
+  it('a project file linked to /dev/stdin leaves the app all of its stdin, and counts as no', async () => {
+    const collector = await receiver();
+    const root = repository();
+    symlinkSync('/dev/stdin', join(root, FILE));
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runNodeWithStdin([APP, 'stdin'], 'data', { env, cwd: root });
+    expect(result.stdout).toBe('read 4 bytes\n');
+    expect(result.code).toBe(0);
+    const status = await statusOf(env, [], root);
+    expect(status.enabled).toBe(false);
+    expect(status.decidedBy).toContain('a symbolic link; counted as no');
+    expect(collector.requests).toHaveLength(0);
+  });
+
+  it('a project file that is a FIFO nobody writes to does not hang the app (a stdin left open reads the same way)', async () => {
+    const collector = await receiver();
+    const root = repository();
+    mkfifo(join(root, FILE));
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runApp(['ok'], env, root);
+    expect(result.signal).toBeNull();
+    expect(result.stdout).toBe('app output\n');
+    expect(result.code).toBe(0);
+    expect((await statusOf(env, [], root)).decidedBy).toContain('not a regular file (a FIFO); counted as no');
+  });
+
+  it('a project file linked to /dev/zero is not read: the app ends at once with its own output', async () => {
+    const collector = await receiver();
+    const root = repository();
+    symlinkSync('/dev/zero', join(root, FILE));
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runNode([APP, 'ok'], { env, cwd: root, timeoutMs: 20_000 });
+    expect(result.signal).toBeNull();
+    expect(result.stdout).toBe('app output\n');
+    expect(result.code).toBe(0);
+  });
+
+  it('a 100 MB user file saying yes is not read, and counts as no (fail closed), said in status', async () => {
+    const collector = await receiver();
+    const env = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
+    const dir = configDirOf(env);
+    mkdirSync(dir, { recursive: true });
+    hugeJsonFile(join(dir, 'telemetry.json'), '{"enabled":true,"version":"1"}', 100);
+    await expectOkRunSendsNothing(env, collector);
+    const status = await statusOf(env);
+    expect(status.enabled).toBe(false);
+    expect(status.decidedBy).toContain('larger than 65536 bytes; counted as no');
+  });
+
+  it('a user file that is a directory or a FIFO counts as no; a FIFO notice record never hangs the app', async () => {
+    const collector = await receiver();
+    const env = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
+    const dir = configDirOf(env);
+    mkdirSync(join(dir, 'telemetry.json'), { recursive: true });
+    expect((await statusOf(env)).decidedBy).toContain('a directory');
+    rmSync(join(dir, 'telemetry.json'), { recursive: true });
+    mkfifo(join(dir, 'telemetry.json'));
+    mkfifo(join(dir, 'telemetry-notice.json'));
+    await expectOkRunSendsNothing(env, collector);
+    expect((await statusOf(env)).decidedBy).toContain('a FIFO');
+  });
+});
+
+describe('finding 2: `telemetry enable|disable --project` never copies what a planted file points to', () => {
+  it('a project file linked to a credentials file is replaced by a file of its own; the target is untouched', async () => {
+    const collector = await receiver();
+    const root = repository();
+    const secrets = join(tempDir('optel-docker-'), 'config.json');
+    const credentials = '{"auths":{"registry.example.com":{"auth":"amFuZTpodW50ZXIy"}}}\n';
+    writeFileSync(secrets, credentials);
+    symlinkSync(secrets, join(root, FILE));
+    for (const scenario of ['set-false-project', 'set-true-project']) {
+      const set = await runApp([scenario], appEnv(collector), root);
+      expect(JSON.parse(set.stdout), scenario).toMatchObject({ ok: true });
+      expect(lstatSync(join(root, FILE)).isSymbolicLink(), scenario).toBe(false);
+      const written = readFileSync(join(root, FILE), 'utf8');
+      expect(written, scenario).not.toContain('auths');
+      expect(Object.keys(JSON.parse(written) as object).sort(), scenario).toEqual(scenario === 'set-true-project' ? ['enabled', 'projectId'] : ['enabled']);
+      expect(readFileSync(secrets, 'utf8')).toBe(credentials);
+      if (scenario === 'set-false-project') symlinkSync(secrets, join(root, `${FILE}.next`));
+      if (scenario === 'set-false-project') renameSync(join(root, `${FILE}.next`), join(root, FILE));
+    }
+  });
+});
+
+describe('finding 4: a repository or a shared folder can say no, never yes, for the user', () => {
+  it('opt-in: a committed yes turns nothing on, run after run', async () => {
+    const collector = await receiver();
+    const root = repository();
+    writeFileSync(join(root, FILE), '{ "enabled": true }\n');
+    const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in' });
+    await expectOkRunSendsNothing(env, collector, [], root);
+    await expectOkRunSendsNothing(env, collector, [], root);
+    expect((await statusOf(env, [], root)).enabled).toBe(false);
+  });
+
+  it('opt-in: outside a repository, a yes in a parent folder (a /tmp anyone writes to) is not even looked at', async () => {
+    const collector = await receiver();
+    const shared = tempDir('optel-shared-');
+    writeFileSync(join(shared, FILE), '{ "enabled": true }\n');
+    const work = join(shared, 'x');
+    mkdirSync(work);
+    const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in' });
+    await expectOkRunSendsNothing(env, collector, [], work);
+    await expectOkRunSendsNothing(env, collector, [], work);
+    const status = await statusOf(env, [], work);
+    expect(status.sources.map((s) => s.source).join('\n')).not.toContain(join(shared, FILE));
+  });
+
+  it('opt-in with CI allowed: a committed yes does not send on the first run', async () => {
+    const collector = await receiver();
+    const root = repository();
+    writeFileSync(join(root, FILE), '{ "enabled": true }\n');
+    const env = appEnv(collector, { FIXTURE_CONSENT: 'opt-in', FIXTURE_CI: 'on', CI: 'true' });
+    await expectOkRunSendsNothing(env, collector, [], root);
+  });
+
+  it('opt-out: a committed yes does not skip the first-run notice; a committed no still wins', async () => {
+    const collector = await receiver();
+    const root = repository();
+    writeFileSync(join(root, FILE), '{ "enabled": true }\n');
+    const env = appEnv(collector);
+    const first = await expectOkRunSendsNothing(env, collector, [], root);
+    expect(first.stderr).toContain('Nothing was sent this time');
+    await expectOkRunSends(env, collector, root);
+    writeFileSync(join(root, FILE), '{ "enabled": false }\n');
+    await expectOkRunSendsNothing(env, collector, [], root);
+  });
+});
+
+describe('finding 11: key files', () => {
+  it('an existing key file with mode 0644 is tightened to 0600 and still used', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const key = join(configDirOf(env), 'telemetry-key');
+    writeFileSync(key, `${'ab'.repeat(32)}\n`, { mode: 0o644 });
+    chmodSync(key, 0o644);
+    await expectOkRunSends(env, collector);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(readFileSync(key, 'utf8')).toBe(`${'ab'.repeat(32)}\n`);
+  });
+
+  it('a 1 GB key file is not read: it is replaced by a fresh 0600 key', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const key = join(configDirOf(env), 'telemetry-key');
+    writeFileSync(key, 'ab'.repeat(32));
+    truncateSync(key, 1024 ** 3);
+    await expectOkRunSends(env, collector);
+    expect(readFileSync(key, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('held: symbolic links in the user directory are replaced, never followed', () => {
+  it('linked consent, notice, key and id files: each is replaced by a file of its own, and what they point to is untouched', async () => {
+    const collector = await receiver();
+    const env = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
+    const dir = configDirOf(env);
+    mkdirSync(dir, { recursive: true });
+    const elsewhere = tempDir('optel-elsewhere-');
+    const names = ['telemetry.json', 'telemetry-notice.json', 'telemetry-key', 'telemetry-id'];
+    const targets = new Map<string, string>();
+    for (const name of names) {
+      const target = join(elsewhere, name);
+      const content = name === 'telemetry-key' ? `${'cd'.repeat(32)}\n` : name === 'telemetry-id' ? '11111111-2222-4333-8444-555555555555\n' : '{"enabled":true,"version":"1","shownVersion":"1"}\n';
+      writeFileSync(target, content);
+      targets.set(target, content);
+      symlinkSync(target, join(dir, name));
+    }
+    // A linked user file is not read: a no for this run (and the linked notice record is not trusted either).
+    expect((await statusOf(env)).enabled).toBe(false);
+    const set = await runApp(['set-true'], env);
+    expect(JSON.parse(set.stdout)).toMatchObject({ ok: true });
+    await expectOkRunSends(env, collector);
+    for (const name of names.filter((n) => n !== 'telemetry-notice.json')) {
+      expect(lstatSync(join(dir, name)).isSymbolicLink(), name).toBe(false);
+    }
+    const sent = completedRecords(collector.spans, 'build')[0];
+    expect(sent?.resource['optel.install.id']).not.toBe('11111111-2222-4333-8444-555555555555');
+    // The notice record: a run that shows the notice replaces it.
+    const fresh = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
+    mkdirSync(configDirOf(fresh), { recursive: true });
+    symlinkSync(join(elsewhere, 'telemetry-notice.json'), join(configDirOf(fresh), 'telemetry-notice.json'));
+    const noticeRun = await expectOkRunSendsNothing(fresh, collector);
+    expect(noticeRun.stderr).toContain('Nothing was sent this time');
+    expect(lstatSync(join(configDirOf(fresh), 'telemetry-notice.json')).isSymbolicLink()).toBe(false);
+    for (const [target, content] of targets) expect(readFileSync(target, 'utf8')).toBe(content);
+  });
 });

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, rmSync } from 'node:fs';
 // A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
 import * as os from 'node:os';
 import type { Diagnostics } from '../diagnostics.js';
@@ -25,6 +25,8 @@ export interface SetConsentResult {
   readonly path?: string;
   /** Files deleted because the answer was no (hash key, install id, pending records). */
   readonly deleted?: readonly string[];
+  /** Files that a no should have deleted but could not be, each with the reason. */
+  readonly notDeleted?: readonly string[];
   readonly error?: string;
 }
 
@@ -81,6 +83,8 @@ export class Consent {
   #noticeRun: { readonly problem?: string; readonly unseen?: true } | undefined;
   /** This run is the `telemetry` subcommand: whatever the answer, this process sends nothing. */
   #subcommandRun: boolean;
+  /** What the last "no" could not delete, and why (told to the caller of `set()`). */
+  #notDeleted: string[] = [];
 
   constructor(config: ConsentConfig, diagnostics: Diagnostics) {
     this.#config = config;
@@ -155,11 +159,11 @@ export class Consent {
       // The answer still holds for this process when it can't be stored (a "no" always does).
       if (scope === 'user' || !answer) this.#session = { enabled: answer, source: `set(${answer}) in this process (not stored: ${describeError(error)})` };
       const deleted = this.#changed(!answer);
-      return { ok: false, scope, ...(path === undefined ? {} : { path }), deleted, error: describeError(error) };
+      return { ok: false, scope, ...(path === undefined ? {} : { path }), deleted, ...this.#takeNotDeleted(), error: describeError(error) };
     }
     if (scope === 'user') this.#session = undefined;
     this.#project = undefined;
-    return { ok: true, scope, path, deleted: this.#changed(!answer) };
+    return { ok: true, scope, path, deleted: this.#changed(!answer), ...this.#takeNotDeleted() };
   }
 
   /**
@@ -285,6 +289,12 @@ export class Consent {
     const config = this.#config;
     try {
       const project = this.#discovery();
+      const userFile = readConsentFile(config.files.consent);
+      // Fail closed, and say why: a consent file that can't be read safely is a no for this run.
+      if (userFile.kind === 'unreadable') this.#diagnostics.report(`${config.files.consent} can't be read safely (${userFile.reason}); counted as no`);
+      for (const file of project.files) {
+        if (file.verdict.kind === 'unreadable') this.#diagnostics.report(`${file.path} can't be read safely (${file.verdict.reason}); counted as no`);
+      }
       const decision = resolveConsent({
         mode: config.mode,
         envPrefix: config.envPrefix,
@@ -297,7 +307,7 @@ export class Consent {
         projectFileName: config.projectFileName,
         ...(this.#session === undefined ? {} : { sessionAnswer: this.#session }),
         userFilePath: config.files.consent,
-        userFile: readConsentFile(config.files.consent),
+        userFile,
         version: config.version,
         // The run that showed the notice stays the notice run, whatever its record now says.
         noticeShownVersion: () => (this.#noticeRun === undefined ? readNoticeShownVersion(config.files.notice) : undefined),
@@ -374,16 +384,27 @@ export class Consent {
     return deleted;
   }
 
+  #takeNotDeleted(): { notDeleted?: readonly string[] } {
+    const notDeleted = this.#notDeleted;
+    this.#notDeleted = [];
+    return notDeleted.length === 0 ? {} : { notDeleted };
+  }
+
   #forget(): string[] {
     const deleted: string[] = [];
     const { hashKey, installId, pendingDir } = this.#config.files;
     for (const path of [hashKey, installId, pendingDir]) {
-      if (!existsSync(path)) continue;
       try {
-        rmSync(path, { recursive: true, force: true });
-        deleted.push(path);
+        // lstat: a link is removed itself, never followed. optel never
+        // writes through a linked pending directory, so no record of ours is
+        // behind one; what it points to is not ours to delete.
+        const link = lstatSync(path).isSymbolicLink();
+        rmSync(path, { recursive: !link, force: true });
+        deleted.push(link ? `${path} (a symbolic link: removed the link; optel never wrote through it)` : path);
       } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
         this.#diagnostics.report(`could not delete ${path}`, error);
+        this.#notDeleted.push(`${path}: ${describeError(error)}`);
       }
     }
     return deleted;

@@ -29,32 +29,42 @@ export interface ProjectDiscovery {
 }
 
 /**
- * Finds the project files that apply to `start`: walks up from it, checking
- * each directory for `fileName`, and stops after the repository root (a
- * directory holding `.git`, a directory or a worktree's file), at the home
- * directory (never itself a project), or at the filesystem root. All of them
- * are returned, because any "no" wins: a monorepo's root file saying no is
- * not undone by a package's file saying yes. Reads only; runs no `git`.
+ * Finds the project files that apply to `start`. Inside a repository (a
+ * directory holding `.git`, a directory or a worktree's file, found from
+ * `start` up), every directory from `start` up to the repository root is
+ * checked for `fileName`; outside one, only `start` itself: a parent
+ * directory outside any repository (`/tmp`, a shared folder) can be written
+ * by anyone and is no project's. The home directory is never a project, and
+ * the search never goes past it. All files found are returned, because any
+ * "no" wins: a monorepo's root file saying no is not undone by a package's
+ * file saying yes. Reads only; runs no `git`.
  */
 export function discoverProject(start: string, fileName: string, home: string | undefined): ProjectDiscovery {
-  const files: ProjectFile[] = [];
   const from = resolve(start);
   const stopAt = home === undefined || home === '' ? undefined : resolve(home);
-  let root: string | undefined;
+  const root = repositoryRoot(from, stopAt);
+  const files: ProjectFile[] = [];
   for (let dir = from; dir !== stopAt; ) {
     const path = join(dir, fileName);
     const verdict = readProjectFile(path);
     if (verdict) files.push({ path, verdict });
-    if (existsSync(join(dir, '.git'))) {
-      root = dir;
-      break;
-    }
     const parent = dirname(dir);
-    if (parent === dir) break;
+    if (root === undefined || dir === root || parent === dir) break;
     dir = parent;
   }
   const writeDir = root ?? (from === stopAt ? undefined : from);
   return { files, root, writePath: writeDir === undefined ? undefined : join(writeDir, fileName) };
+}
+
+/** The nearest directory from `from` up holding `.git`, stopping before `stopAt` and at the filesystem root. */
+function repositoryRoot(from: string, stopAt: string | undefined): string | undefined {
+  for (let dir = from; dir !== stopAt; ) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
 }
 
 /** undefined when there is no file at `path`. */
@@ -70,20 +80,25 @@ export function readProjectFile(path: string): ProjectVerdict | undefined {
   return { kind: 'answer', enabled, ...id };
 }
 
+/** A projectId worth keeping: what `writeProjectFile` creates, or a short id someone wrote by hand. */
+const PROJECT_ID = /^[\w.:-]{1,128}$/;
+
 /**
- * Stores a project's answer, keeping the file's other fields. A "yes" also
- * gives the project a random `projectId` if it has none (a stable project
- * fact for repositories without a git remote); a "no" removes it, so a
- * project that said no keeps no identifier.
+ * Stores a project's answer as a new file holding `enabled` and, for a yes,
+ * a `projectId`: the existing one if it is a plain id, else a random one (a
+ * stable project fact for repositories without a git remote); a no removes
+ * it, so a project that said no keeps no identifier. Nothing else of the
+ * file that was there is carried over (it may be a link to, or a copy of, a
+ * file that is not this project's to publish), and it is replaced whole
+ * (temp file + rename), never written through.
  */
 export function writeProjectFile(path: string, enabled: boolean): void {
-  const read = readJsonObject(path);
-  const fields: Record<string, unknown> = read.kind === 'object' ? { ...read.value } : {};
-  fields['enabled'] = enabled;
-  if (!enabled) delete fields['projectId'];
-  else if (typeof fields['projectId'] !== 'string' || fields['projectId'].trim() === '') {
+  const fields: Record<string, unknown> = { enabled };
+  if (enabled) {
+    const read = readJsonObject(path);
+    const existing = read.kind === 'object' ? read.value['projectId'] : undefined;
     // The global Web Crypto object: node:crypto is loaded only now, not at start.
-    fields['projectId'] = globalThis.crypto.randomUUID();
+    fields['projectId'] = typeof existing === 'string' && PROJECT_ID.test(existing.trim()) ? existing.trim() : globalThis.crypto.randomUUID();
   }
   writeFileAtomic(path, `${JSON.stringify(fields, null, 2)}\n`, 0o644);
 }

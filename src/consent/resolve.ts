@@ -128,8 +128,8 @@ export function unseenNoticeDecider(version: string): string {
 /**
  * An informed yes, which skips the notice: the app's own `consent.enabled:
  * true` (from a setting the user chose), or the user's `set(true)`/`ask()`
- * for the current consent version. A committed project file saying yes was
- * someone else's answer, so the notice is still shown once.
+ * for the current consent version. (A project file's yes is not a source
+ * of yes at all: see `projectSources`.)
  */
 function saidYesThemselves(inputs: ConsentInputs, version: string): boolean {
   if (inputs.codeEnabled === true || inputs.sessionAnswer?.enabled === true) return true;
@@ -199,7 +199,12 @@ function projectSources(files: readonly ProjectFile[], fileName: string | undefi
     const source = `project file ${path}`;
     switch (verdict.kind) {
       case 'answer':
-        return { source, value: verdict.enabled };
+        // A repository can say no for everyone who works in it; its yes is
+        // someone else's answer: never a yes for this user (opt-in), never a
+        // reason to skip the first-run notice (opt-out).
+        return verdict.enabled
+          ? { source: `${source} (yes: not counted; only each user can say yes)`, value: undefined, detail: 'a project file can only say no' }
+          : { source, value: false };
       case 'no-answer':
         return { source, value: undefined, detail: 'no "enabled" field' };
       case 'unreadable':

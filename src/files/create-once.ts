@@ -1,17 +1,21 @@
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempNameFor } from './atomic-file.js';
+import { readFileSafely, SETTINGS_MAX_BYTES } from './safe-read.js';
 
 /**
  * Reads the value stored at `path`, or stores `fresh` there if there is none
  * (or only a damaged one), and returns what the file holds afterwards. Two
  * processes doing this at once agree on one value: the file is created by
  * hard-linking a complete temp file, which fails if another process got
- * there first. Throws when the file can't be written; the caller decides
- * what that means.
+ * there first. The existing file is read safely (no link followed, regular
+ * files only, at most 64 KiB); one with looser permissions than `mode` is
+ * tightened, and one that can't be read safely counts as damaged and is
+ * replaced. Throws when the file can't be written; the caller decides what
+ * that means.
  */
 export function readOrCreate(path: string, fresh: string, valid: (text: string) => boolean, mode: number): string {
-  const existing = readValid(path, valid);
+  const existing = readValid(path, valid, mode);
   if (existing !== undefined) return existing;
   const temp = tempNameFor(path);
   try {
@@ -22,7 +26,7 @@ export function readOrCreate(path: string, fresh: string, valid: (text: string) 
       return fresh;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const winner = readValid(path, valid);
+      const winner = readValid(path, valid, mode);
       if (winner !== undefined) return winner;
       // A damaged file: replace it.
       rmSync(path, { force: true });
@@ -38,11 +42,9 @@ export function readOrCreate(path: string, fresh: string, valid: (text: string) 
   }
 }
 
-function readValid(path: string, valid: (text: string) => boolean): string | undefined {
-  try {
-    const text = readFileSync(path, 'utf8').trim();
-    return valid(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+function readValid(path: string, valid: (text: string) => boolean, mode: number): string | undefined {
+  const read = readFileSafely(path, { maxBytes: SETTINGS_MAX_BYTES, mode });
+  if (read.kind !== 'ok') return undefined;
+  const text = read.bytes.toString('utf8').trim();
+  return valid(text) ? text : undefined;
 }

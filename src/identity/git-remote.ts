@@ -1,15 +1,27 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { readFileSafely, SETTINGS_MAX_BYTES } from '../files/safe-read.js';
+
+/** A repository's config with many remotes and branches stays far below this. */
+const GIT_CONFIG_MAX_BYTES = 1024 * 1024;
+
+/** A file of a cloned repository, read as untrusted (a link, a FIFO or a huge file throws). */
+function readRepositoryFile(path: string, maxBytes: number): string {
+  const read = readFileSafely(path, { maxBytes });
+  if (read.kind !== 'ok') throw new Error(`${path}: ${read.kind === 'refused' ? read.reason : 'absent'}`);
+  return read.bytes.toString('utf8');
+}
 
 /**
  * The URL of the repository's `origin` remote (else its first remote), read
  * from the git config file itself: no `git` process is ever started. Follows
  * a `.git` file (worktrees, submodules) to the real git dir and its common
- * dir. Undefined when there is no readable remote.
+ * dir. Undefined when there is no readable remote. Every file is read
+ * safely: a config that is a link, a FIFO or huge gives no remote.
  */
 export function readGitRemote(repositoryRoot: string): string | undefined {
   try {
-    const config = readFileSync(join(gitCommonDir(repositoryRoot), 'config'), 'utf8');
+    const config = readRepositoryFile(join(gitCommonDir(repositoryRoot), 'config'), GIT_CONFIG_MAX_BYTES);
     const remotes = parseRemotes(config);
     return remotes.get('origin') ?? remotes.values().next().value;
   } catch {
@@ -20,11 +32,11 @@ export function readGitRemote(repositoryRoot: string): string | undefined {
 function gitCommonDir(root: string): string {
   const dotGit = join(root, '.git');
   if (statSync(dotGit).isDirectory()) return dotGit;
-  const pointer = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+  const pointer = /^gitdir:\s*(.+)$/m.exec(readRepositoryFile(dotGit, SETTINGS_MAX_BYTES));
   if (!pointer?.[1]) throw new Error(`${dotGit} does not point to a git dir`);
   const gitDir = resolve(root, pointer[1].trim());
   try {
-    return resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+    return resolve(gitDir, readRepositoryFile(join(gitDir, 'commondir'), SETTINGS_MAX_BYTES).trim());
   } catch {
     return gitDir;
   }

@@ -32,6 +32,7 @@ import type { SendResult } from './otlp-http.js';
 import { postOtlp } from './otlp-http.js';
 import { ExportQueue } from './queue.js';
 import { Spool } from './spool.js';
+import { rescrubPendingBody } from './spool-scrub.js';
 
 export interface PipelineConfig {
   readonly app: AppInfo;
@@ -152,7 +153,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   // (Not in debug mode: that run must send nothing, and printing would consume them.)
   let replaying: Promise<unknown> = config.debug
     ? Promise.resolve()
-    : spool.replay(post, replayAbort.signal).catch((error: unknown) => {
+    : spool.replay(post, (body) => rescrubPendingBody(body, policy, serialize), replayAbort.signal).catch((error: unknown) => {
         diagnostics.report('replaying pending records failed', error);
       });
 
@@ -199,7 +200,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       return queue.sent;
     },
     get dropped() {
-      return queue.dropped;
+      return queue.dropped + spool.dropped;
     },
     get added() {
       return queue.added;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../diagnostics.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
+import { isRealDirectory, readFileSafely } from '../files/safe-read.js';
 import type { SendResult } from './otlp-http.js';
 
 const MAX_FILES = 100;
@@ -14,21 +15,43 @@ const PENDING_SUFFIX = '.otlp.json';
 
 export type PostBody = (body: Uint8Array, signal: AbortSignal) => Promise<SendResult>;
 
+/** Makes a stored body fit to send (see spool-scrub.ts): the body to send, or undefined; and how many spans were dropped. */
+export type PrepareBody = (body: Uint8Array) => { readonly body: Uint8Array | undefined; readonly dropped: number };
+
 /**
  * Records that could not be sent before the process ended (a hard
  * `process.exit`, an uncaught error, a deadline that ran out), kept as the
- * exact OTLP/JSON bodies and sent by the next run that has consent.
- * Bounded in count, size and age; deleted with the user's "no".
+ * OTLP/JSON bodies and sent by the next run that has consent. Bounded in
+ * count, size and age; deleted with the user's "no". What is read back is
+ * untrusted: the directory must be a real one (a link to elsewhere is
+ * neither written into nor read), each file is read safely (no link, a
+ * regular file, at most 4 MiB), only the oldest 100 are looked at, and each
+ * body is prepared again (re-scrubbed) before it is sent.
  */
 export class Spool {
   readonly #dir: string;
   readonly #diagnostics: Diagnostics;
   /** Files this process has claimed for sending: claimed path -> original path. */
   readonly #claims = new Map<string, string>();
+  /** Spans (or whole files, when unreadable) dropped on replay. */
+  #dropped = 0;
 
   constructor(dir: string, diagnostics: Diagnostics) {
     this.#dir = dir;
     this.#diagnostics = diagnostics;
+  }
+
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Whether the directory is usable: absent (created on write) or a real directory, not a link. */
+  #dirIsSafe(): boolean {
+    try {
+      return lstatSync(this.#dir).isDirectory();
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    }
   }
 
   /** Synchronous, for the process `exit` event. Never throws. */
@@ -36,6 +59,10 @@ export class Spool {
     try {
       if (body.byteLength > MAX_BODY_BYTES) {
         this.#diagnostics.report(`pending record of ${body.byteLength} bytes is too large to keep`);
+        return false;
+      }
+      if (!this.#dirIsSafe()) {
+        this.#diagnostics.report(`${this.#dir} is not a directory of its own (a link?); not keeping pending records there`);
         return false;
       }
       if (this.#entries().length >= MAX_FILES) {
@@ -52,15 +79,16 @@ export class Spool {
   }
 
   /** Sends pending records oldest first; stops at the first failure worth retrying. Never rejects. */
-  async replay(post: PostBody, signal: AbortSignal): Promise<number> {
+  async replay(post: PostBody, prepare: PrepareBody, signal: AbortSignal): Promise<number> {
     let sent = 0;
-    for (const name of this.#entries()) {
+    if (!isRealDirectory(this.#dir)) return 0;
+    for (const name of this.#entries().slice(0, MAX_FILES)) {
       if (signal.aborted) break;
       const path = join(this.#dir, name);
       const claimed = `${path}.sending-${process.pid}`;
       try {
         if (name.includes('.sending-')) {
-          if (Date.now() - statSync(path).mtimeMs < STALE_CLAIM_MS) continue;
+          if (Date.now() - lstatSync(path).mtimeMs < STALE_CLAIM_MS) continue;
         }
         renameSync(path, claimed);
         this.#claims.set(claimed, path);
@@ -68,13 +96,26 @@ export class Spool {
         continue; // another process took it
       }
       try {
-        const age = Date.now() - statSync(claimed).mtimeMs;
-        const body = readFileSync(claimed);
-        if (age > MAX_AGE_MS || body.byteLength === 0) {
+        const age = Date.now() - lstatSync(claimed).mtimeMs;
+        const read = readFileSafely(claimed, { maxBytes: MAX_BODY_BYTES });
+        if (read.kind !== 'ok' || age > MAX_AGE_MS || read.bytes.byteLength === 0) {
+          if (read.kind === 'refused') {
+            this.#dropped++;
+            this.#diagnostics.report(`dropped pending record ${name}: ${read.reason}`);
+          }
           rmSync(claimed, { force: true });
           continue;
         }
-        const result = await post(body, signal);
+        const prepared = prepare(read.bytes);
+        if (prepared.dropped > 0) {
+          this.#dropped += prepared.dropped;
+          this.#diagnostics.report(`dropped ${prepared.dropped} spans of pending record ${name}: malformed or beyond the limits`);
+        }
+        if (prepared.body === undefined) {
+          rmSync(claimed, { force: true });
+          continue;
+        }
+        const result = await post(prepared.body, signal);
         if (result.ok || !result.retryable) {
           rmSync(claimed, { force: true });
           if (result.ok) sent++;

@@ -4,7 +4,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import { EXCEPTION_MESSAGE_KEY, EXCEPTION_STACKTRACE_KEY, EXCEPTION_TYPE_KEY, treatmentOf } from './catalogue.js';
-import { DEFAULT_HASH_ALGORITHM, digestValue } from './hash.js';
+import { DEFAULT_HASH_ALGORITHM, DIGEST_HEX_LENGTH, digestValue } from './hash.js';
 import type { CompiledPaths, LocalPaths } from './local-paths.js';
 import { compilePaths } from './local-paths.js';
 import { scrubbedResource } from './resource.js';
@@ -25,6 +25,12 @@ export interface PrivacyPolicy {
   readonly paths?: LocalPaths | undefined;
   /** Set on the resource that leaves, over what the span's own resource says (the app's service name and version). */
   readonly resourceOverrides?: Attributes | undefined;
+  /**
+   * For records scrubbed once already (the spool, sent by a later run): a
+   * `hash` value that already has the shape of a digest under the algorithm
+   * is kept, so it is not digested twice; any other value is digested.
+   */
+  readonly keepDigests?: boolean | undefined;
 }
 
 interface PolicyState {
@@ -256,10 +262,17 @@ function isCardLikeNumber(value: number): boolean {
 }
 
 function hashValue(value: AttributeValue, policy: PrivacyPolicy, state: PolicyState): AttributeValue {
+  if (policy.keepDigests === true && isDigestShaped(value, policy.hashAlgorithm ?? DEFAULT_HASH_ALGORITHM)) return value;
   if (Array.isArray(value)) {
     return value.map((element: unknown) => (element === null || element === undefined ? element : digestOf(element as string | number | boolean, policy, state))) as string[];
   }
   return digestOf(value as string | number | boolean, policy, state);
+}
+
+function isDigestShaped(value: AttributeValue, algorithm: HashAlgorithm): boolean {
+  const length = algorithm === 'hmac-sha256' ? DIGEST_HEX_LENGTH : algorithm === 'sha256' ? 64 : 32;
+  const one = (element: unknown): boolean => typeof element === 'string' && element.length === length && /^[0-9a-f]+$/.test(element);
+  return Array.isArray(value) ? value.every((element) => element === null || one(element)) : one(value);
 }
 
 /** The digest of one value, remembered while short and recent; it depends on the value as text only (see hashInput). */

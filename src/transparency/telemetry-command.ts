@@ -153,6 +153,7 @@ function printSet(context: TelemetryCommandContext, result: SetConsentResult, ve
   const status = context.consent.status();
   context.stdout.write(`Telemetry ${verb}d for ${result.scope === 'project' ? 'this project' : 'you'} (saved in ${result.path ?? 'memory'}).\n`);
   for (const path of result.deleted ?? []) context.stdout.write(`Deleted ${path}\n`);
+  for (const failure of result.notDeleted ?? []) context.stdout.write(`Could not delete ${failure}\n`);
   if (verb === 'enable' && !status.enabled) {
     context.stdout.write(`It stays off for now: ${status.decidedBy} says no, and any "no" wins.\n`);
   }

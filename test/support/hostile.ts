@@ -142,3 +142,27 @@ export const HARMLESS: readonly string[] = [
   'token: 5',
   'café ☕ naïve 日本語',
 ];
+
+/** Runs `node <args>` with `input` written to its stdin (then closed); killed past `timeoutMs` (a hang guard). */
+export async function runNodeWithStdin(
+  args: readonly string[],
+  input: string,
+  options: { env: Record<string, string>; cwd?: string; timeoutMs?: number },
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, args, { env: options.env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(input);
+  const hang = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(hang);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}

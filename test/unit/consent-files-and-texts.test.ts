@@ -36,10 +36,10 @@ describe('the user file', () => {
     expect(readConsentFile(fileWith('{"enabled":true,"version":"  "}'))).toStrictEqual({ kind: 'answer', enabled: true });
   });
 
-  it('a directory where the file should be is unreadable, with the reason the system gave', () => {
+  it('a directory where the file should be is unreadable, and says what it is', () => {
     const path = join(tempDir(), 'telemetry.json');
     mkdirSync(path);
-    expect(readConsentFile(path)).toStrictEqual({ kind: 'unreadable', reason: 'EISDIR' });
+    expect(readConsentFile(path)).toStrictEqual({ kind: 'unreadable', reason: 'not a regular file (a directory)' });
   });
 });
 

@@ -56,16 +56,16 @@ describe('project file contents', () => {
     expect(readProjectFile(at('bad.json', '{'))).toMatchObject({ kind: 'unreadable', reason: 'not valid JSON' });
   });
 
-  it('a yes adds a random projectId once; a no removes it; other fields stay', () => {
+  it('a yes adds a random projectId once; a no removes it; nothing else of the old file is carried over', () => {
     const path = join(tempDir(), NAME);
-    writeFileSync(path, '{"$schema":"x"}');
+    writeFileSync(path, '{"$schema":"x","auths":{"registry":"secret"}}');
     writeProjectFile(path, true);
     const first = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    expect(first).toMatchObject({ $schema: 'x', enabled: true });
+    expect(Object.keys(first).sort()).toEqual(['enabled', 'projectId']);
     expect(first['projectId']).toMatch(/^[0-9a-f-]{36}$/);
     writeProjectFile(path, true);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(first);
     writeProjectFile(path, false);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ $schema: 'x', enabled: false });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ enabled: false });
   });
 });

@@ -200,12 +200,15 @@ describe('resolveConsent: project files', () => {
     expect(resolveConsent(inputs({ projectFiles: [{ path: PROJECT, verdict: { kind: 'no-answer', projectId: 'x' } }] })).enabled).toBe(true);
   });
 
-  it('in opt-in mode a project file saying yes turns telemetry on, but the user the yes was not from still gets the notice first', () => {
-    const projectYes = inputs({ mode: 'opt-in', projectFiles: [{ path: PROJECT, verdict: { kind: 'answer', enabled: true } }] });
-    expect(resolveConsent({ ...projectYes, noticeShownVersion: () => undefined })).toMatchObject({ enabled: false, notice: 'this-run' });
-    const seen = resolveConsent(projectYes);
-    expect(seen).toMatchObject({ enabled: true, notice: 'seen' });
-    expect(seen.decidedBy).toContain(PROJECT);
+  it('a project file saying yes is never a yes for the user: opt-in stays off, opt-out still shows the notice', () => {
+    const optIn = inputs({ mode: 'opt-in', projectFiles: [{ path: PROJECT, verdict: { kind: 'answer', enabled: true } }] });
+    expect(resolveConsent(optIn)).toMatchObject({ enabled: false, notice: 'not-needed' });
+    expect(resolveConsent(optIn).decidedBy).toContain('opt-in');
+    const optOut = inputs({ mode: 'opt-out', projectFiles: [{ path: PROJECT, verdict: { kind: 'answer', enabled: true } }], noticeShownVersion: () => undefined });
+    expect(resolveConsent(optOut)).toMatchObject({ enabled: false, notice: 'this-run' });
+    const source = resolveConsent(optIn).sources.find((s) => s.source.includes(PROJECT));
+    expect(source).toMatchObject({ value: undefined });
+    expect(source?.source).toContain('not counted');
   });
 
   it('with no project file, the source says which file it looked for', () => {
@@ -282,7 +285,7 @@ describe('resolveConsent: combinations', () => {
     { name: 'opt-out, app yes, flag', input: { codeEnabled: true, flagDisabled: true }, enabled: false, decidedBy: '--disable-telemetry' },
     { name: 'opt-out, CI on, project no', input: { ci: () => ({ detected: true }), ciPolicy: 'on', ...project(false) }, enabled: false, decidedBy: PROJECT },
     { name: 'opt-out, DO_NOT_TRACK=0, user yes', input: { env: { DO_NOT_TRACK: '0' }, ...user(true) }, enabled: true, decidedBy: FILE },
-    { name: 'opt-in, CI on, project yes (notice seen)', input: { mode: 'opt-in', ci: () => ({ detected: true }), ciPolicy: 'on', ...project(true) }, enabled: true, decidedBy: PROJECT },
+    { name: 'opt-in, CI on, project yes (notice seen)', input: { mode: 'opt-in', ci: () => ({ detected: true }), ciPolicy: 'on', ...project(true) }, enabled: false, decidedBy: 'default (opt-in: off until someone says yes)' },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.enabled ? 'on' : 'off'}, decided by ${c.decidedBy === FILE ? 'the user file' : c.decidedBy === PROJECT ? 'the project file' : c.decidedBy}`, () => {
