@@ -8,7 +8,7 @@ import { createTelemetry } from '../src/index.js';
 import { faultyCollector } from './support/collector.js';
 import { cleanEnv, consentedEnv, FIXTURES, runNode, startNode, tempDir } from './support/child.js';
 import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
-import { runNodeWithStdin } from './support/hostile.js';
+import { hostileCorpus, pendingBody, runNodeWithStdin } from './support/hostile.js';
 import { completedRecords } from './support/records.js';
 
 const APP = join(FIXTURES, 'app.mjs');
@@ -325,5 +325,69 @@ describe('held: symbolic links in the user directory are replaced, never followe
     expect(noticeRun.stderr).toContain('Nothing was sent this time');
     expect(lstatSync(join(configDirOf(fresh), 'telemetry-notice.json')).isSymbolicLink()).toBe(false);
     for (const [target, content] of targets) expect(readFileSync(target, 'utf8')).toBe(content);
+  });
+});
+
+describe('finding 5: the spool is untrusted input', () => {
+  const pendingDirOf = (env: Record<string, string>): string => join(configDirOf(env), 'telemetry-pending');
+
+  it('a planted pending record is scrubbed by the current catalogue before it leaves: undeclared keys, host.name, secrets and plain text under a hash key', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const corpus = hostileCorpus();
+    const email = corpus['email'];
+    const token = corpus['github'];
+    if (email === undefined || token === undefined) throw new Error('corpus changed');
+    mkdirSync(pendingDirOf(env), { recursive: true });
+    const body = pendingBody({
+      name: 'planted',
+      attributes: { 'optel.lifecycle': 'completed', 'cli.command': `deploy ${email.value} ${token.value}`, 'not.declared': 'drop me', 'project.name': 'plain-project-name' },
+      resource: { 'service.name': 'fixture', 'host.name': 'secret-host.corp.example.com', 'optel.install.id': 'jane@corp.example.com' },
+    });
+    writeFileSync(join(pendingDirOf(env), `${Date.now()}-planted.otlp.json`), body, { mode: 0o600 });
+    await runApp(['replay'], env);
+    const spans = await collector.waitFor((s) => s.some((span) => span.name === 'planted') && completedRecords(s, 'replay').length > 0);
+    const planted = spans.find((span) => span.name === 'planted');
+    const raw = collector.requests.map((request) => request.body.toString()).join('\n');
+    expect(planted?.attributes['not.declared']).toBeUndefined();
+    expect(planted?.attributes['cli.command']).toContain(email.marker);
+    expect(planted?.attributes['cli.command']).toContain(token.marker);
+    expect(planted?.attributes['project.name']).toMatch(/^[0-9a-f]{16}$/);
+    expect(planted?.resource['host.name']).toBeUndefined();
+    expect(planted?.resource['optel.install.id']).toBeUndefined();
+    for (const needle of [email.needle, token.needle, 'secret-host', 'plain-project-name', 'drop me']) expect(raw).not.toContain(needle);
+    expect(readdirSync(pendingDirOf(env))).toEqual([]);
+  });
+
+  it('a pending record over the 4 MiB cap is not read or uploaded, and a FIFO among them does not hang the app', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    mkdirSync(pendingDirOf(env), { recursive: true });
+    const big = pendingBody({ name: 'oversized', attributes: { 'cli.command': 'x' }, resource: { 'service.name': 'fixture' } }, 5 * 1024 * 1024);
+    writeFileSync(join(pendingDirOf(env), `${Date.now() - 2}-big.otlp.json`), big, { mode: 0o600 });
+    hugeJsonFile(join(pendingDirOf(env), `${Date.now() - 1}-huge.otlp.json`), '{}', 100);
+    mkfifo(join(pendingDirOf(env), `${Date.now()}-fifo.otlp.json`));
+    const result = await runApp(['replay'], env);
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    await collector.waitFor((s) => completedRecords(s, 'replay').length > 0);
+    expect(collector.spans.some((span) => span.name === 'oversized')).toBe(false);
+    expect(Math.max(...collector.requests.map((request) => request.body.length))).toBeLessThan(1024 * 1024);
+    expect(readdirSync(pendingDirOf(env))).toEqual([]);
+  });
+
+  it('a linked telemetry-pending/ is never written into, and disable says it removed only the link', async () => {
+    const down = await faultyCollector('refused');
+    const env = consentedEnv({ FIXTURE_ENDPOINT: down.url });
+    const target = tempDir('optel-target-');
+    writeFileSync(join(target, 'keep-me.txt'), 'not optel\'s\n');
+    symlinkSync(target, pendingDirOf(env));
+    const result = await runApp(['process-exit'], env);
+    expect(result.code).toBe(4);
+    expect(readdirSync(target)).toEqual(['keep-me.txt']);
+    const disable = JSON.parse((await runApp(['set-false'], env)).stdout) as { ok: boolean; deleted: string[] };
+    expect(disable.ok).toBe(true);
+    expect(disable.deleted.find((path) => path.startsWith(pendingDirOf(env)))).toContain('a symbolic link: removed the link');
+    expect(readdirSync(target)).toEqual(['keep-me.txt']);
   });
 });

@@ -166,3 +166,35 @@ export async function runNodeWithStdin(
     });
   });
 }
+
+/** An OTLP/JSON export request holding one span, as the spool stores it, with what the caller plants in it. */
+export function pendingBody(span: { name: string; attributes: Record<string, string | number>; resource: Record<string, string> }, padTo = 0): string {
+  const kv = (attributes: Record<string, string | number>) =>
+    Object.entries(attributes).map(([key, value]) => ({ key, value: typeof value === 'number' ? { intValue: value } : { stringValue: value } }));
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const body = JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: kv(span.resource) },
+        scopeSpans: [
+          {
+            scope: { name: 'optel', version: '0.1.0' },
+            spans: [
+              {
+                traceId: randomBytes(16).toString('hex'),
+                spanId: randomBytes(8).toString('hex'),
+                name: span.name,
+                kind: 1,
+                startTimeUnixNano: String(now - 1_000_000n),
+                endTimeUnixNano: String(now),
+                attributes: kv(span.attributes),
+                status: { code: 0 },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  return padTo > body.length ? body + ' '.repeat(padTo - body.length) : body;
+}
