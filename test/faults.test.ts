@@ -6,10 +6,10 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../src/index.js';
 import { faultyCollector } from './support/collector.js';
-import { cleanEnv, consentedEnv, FIXTURES, runNode, startNode, tempDir } from './support/child.js';
+import { cleanEnv, consentedEnv, FIXTURES, ROOT, runNode, startNode, tempDir } from './support/child.js';
 import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
-import { hostileCorpus, pendingBody, runNodeWithStdin } from './support/hostile.js';
-import { completedRecords } from './support/records.js';
+import { eventBomb, hostileCorpus, pendingBody, runNodeWithStdin } from './support/hostile.js';
+import { completedRecords, hasStartedAndCompleted } from './support/records.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -389,5 +389,83 @@ describe('finding 5: the spool is untrusted input', () => {
     expect(disable.ok).toBe(true);
     expect(disable.deleted.find((path) => path.startsWith(pendingDirOf(env)))).toContain('a symbolic link: removed the link');
     expect(readdirSync(target)).toEqual(['keep-me.txt']);
+  });
+});
+
+describe('finding 8: a thrown value of any kind', () => {
+  it('a Proxy whose every property access throws is rethrown unchanged, and the completed record is kept', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runApp(['throw-proxy'], env);
+    expect(result.stdout).toBe('rethrown unchanged\n');
+    expect(result.code).toBe(0);
+    const spans = await collector.waitFor(hasStartedAndCompleted('trapped'));
+    expect(completedRecords(spans, 'trapped')[0]?.attributes).toMatchObject({ 'optel.outcome': 'failure', 'error.type': 'Error' });
+  });
+});
+
+describe('finding 10: optel\'s own keys are reserved', () => {
+  it('with 130 app attributes, the completed records still carry optel.lifecycle, optel.outcome, error.type and process.exit.code', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runApp(['many-attributes'], env);
+    expect(result.code).toBe(3);
+    const spans = await collector.waitFor((s) => completedRecords(s, 'fixture').length > 0 && completedRecords(s, 'wide').length > 0);
+    expect(completedRecords(spans, 'fixture')[0]?.attributes).toMatchObject({
+      'optel.lifecycle': 'completed',
+      'optel.outcome': 'failure',
+      'error.type': '3',
+      'process.exit.code': 3,
+    });
+    expect(completedRecords(spans, 'wide')[0]?.attributes).toMatchObject({ 'optel.lifecycle': 'completed', 'optel.outcome': 'failure', 'error.type': 'DeployError' });
+  });
+});
+
+describe('findings 7 and 9: `optel receive` as a service', () => {
+  const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+  const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+\/v1\/traces)$/;
+
+  async function post(url: string, body: Buffer | string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+    const response = await fetch(url, { method: 'POST', body, headers });
+    return { status: response.status, text: await response.text() };
+  }
+
+  it('a 16 KB gzip body holding 8.3 million empty events is refused with 413 and a reason, in a small heap, and the receiver keeps serving', async () => {
+    const bomb = eventBomb(8_300_000);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const child = startNode(['--max-old-space-size=192', BIN, 'receive', '--port', '0'], { timeoutMs: 60_000 });
+    try {
+      const [, url] = await child.waitForLine(LISTENING);
+      const refused = await post(url ?? '', bomb, { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+      expect(refused.status).toBe(413);
+      expect(refused.text).toMatch(/more than \d+ events/);
+      const ok = await post(url ?? '', pendingBody({ name: 'after', attributes: {}, resource: {} }), { 'content-type': 'application/json' });
+      expect(ok.status).toBe(200);
+      expect(child.child.exitCode).toBeNull();
+    } finally {
+      child.child.kill('SIGTERM');
+      await child.done;
+    }
+  });
+
+  it('control and bidi characters in names, values and status messages reach the terminal only as visible escapes', async () => {
+    const child = startNode([BIN, 'receive', '--port', '0'], { timeoutMs: 30_000 });
+    const hostile = 'x\u009b31m\u009d0;title\u0007\u007f\u202etxt.exe\u2066\u200e\u061c\u001b[2J';
+    try {
+      const [, url] = await child.waitForLine(LISTENING);
+      const body = JSON.parse(pendingBody({ name: `evil${hostile}`, attributes: { 'cli.command': hostile, [`key${hostile}`]: 'v' }, resource: {} })) as {
+        resourceSpans: { scopeSpans: { spans: { status: unknown }[] }[] }[];
+      };
+      const span = body.resourceSpans[0]?.scopeSpans[0]?.spans[0];
+      if (span) span.status = { code: 2, message: hostile };
+      expect((await post(url ?? '', JSON.stringify(body), { 'content-type': 'application/json' })).status).toBe(200);
+      const { input: line } = await child.waitForLine(/evil/);
+      expect(line).not.toMatch(/[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u);
+      expect(line).toContain('\\x9b');
+      expect(line).toContain('\\u202e');
+    } finally {
+      child.child.kill('SIGTERM');
+      await child.done;
+    }
   });
 });

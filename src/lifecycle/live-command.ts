@@ -9,6 +9,7 @@ import type { Ending } from './outcome.js';
 import { OpenCommands } from './open-commands.js';
 import type { OpenEntry } from './open-commands.js';
 import { endingAttributes } from './outcome.js';
+import { makeRoomFor, withinAppLimit } from './reserved-keys.js';
 
 /** What a command needs from the pipeline. */
 export interface CommandRecorder {
@@ -43,7 +44,7 @@ export class LiveCommand {
 
   constructor(recorder: CommandRecorder, name: string, attributes: Attributes, parent: LiveCommand | undefined) {
     const context = parent ? trace.setSpan(ROOT_CONTEXT, parent.span) : ROOT_CONTEXT;
-    this.span = recorder.tracer.startSpan(name, { attributes }, context);
+    this.span = recorder.tracer.startSpan(name, { attributes: withinAppLimit(attributes, undefined) }, context);
     // (A span the sampler did not record, consent withdrawn, has no started record either.)
     if (this.span.isRecording()) {
       // (A recording span is the SDK's, which is also a ReadableSpan.)
@@ -79,8 +80,17 @@ export class LiveCommand {
 function endSpan(span: Span, ending: Ending, extra: Attributes = {}): void {
   const { attributes, failed } = endingAttributes(ending);
   if (failed) span.setStatus({ code: SpanStatusCode.ERROR });
-  span.setAttributes({ ...extra, ...attributes });
+  const ended = { ...extra, ...attributes };
+  // optel's own keys keep their room, however many the app set.
+  makeRoomFor(span, Object.keys(ended));
+  span.setAttributes(ended);
   span.end();
+}
+
+/** The attributes a live SDK span holds (undefined for any other span). */
+function heldAttributes(span: Span): Attributes | undefined {
+  const attributes = (span as unknown as { attributes?: unknown }).attributes;
+  return typeof attributes === 'object' && attributes !== null ? (attributes as Attributes) : undefined;
 }
 
 class LiveHandle implements SpanHandle {
@@ -97,11 +107,11 @@ class LiveHandle implements SpanHandle {
   }
 
   setAttribute(key: string, value: AttributeValue): this {
-    return this.#safely(() => this.span.setAttribute(key, value));
+    return this.#safely(() => this.span.setAttributes(withinAppLimit({ [key]: value }, heldAttributes(this.span))));
   }
 
   setAttributes(attributes: Attributes): this {
-    return this.#safely(() => this.span.setAttributes(attributes));
+    return this.#safely(() => this.span.setAttributes(withinAppLimit(attributes, heldAttributes(this.span))));
   }
 
   addEvent(name: string, attributes?: Attributes): this {

@@ -49,10 +49,19 @@ export function endingAttributes(ending: Ending): { readonly attributes: Record<
   return { attributes, failed: true };
 }
 
+/**
+ * Never throws, whatever was thrown: a Proxy whose every property access
+ * throws, an object with a throwing `constructor` getter, a revoked Proxy
+ * (whose `typeof` is still safe) all give `Error`.
+ */
 export function errorClassName(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const name = (error as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && /^[A-Za-z_$][\w$]{0,99}$/.test(name)) return name;
+    try {
+      const name: unknown = (error as { constructor?: { name?: unknown } }).constructor?.name;
+      if (typeof name === 'string' && /^[A-Za-z_$][\w$]{0,99}$/.test(name)) return name;
+    } catch {
+      // Reading the thrown value threw: its class can't be known.
+    }
     return 'Error';
   }
   return '_OTHER';

@@ -21,6 +21,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import { LiveCommand } from '../lifecycle/live-command.js';
 import type { CommandRecorder } from '../lifecycle/live-command.js';
 import { OpenCommands } from '../lifecycle/open-commands.js';
+import { ATTRIBUTE_COUNT_LIMIT } from '../lifecycle/reserved-keys.js';
 import { installProcessHooks } from './process-hooks.js';
 import { installRunGuards } from './run-guards.js';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
@@ -121,7 +122,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     spanProcessors: [privacy],
     // Explicit, so the user's OTEL_* limits for their own telemetry don't apply here.
     spanLimits: {
-      attributeCountLimit: 128,
+      attributeCountLimit: ATTRIBUTE_COUNT_LIMIT,
       attributeValueLengthLimit: 4096,
       eventCountLimit: 128,
       linkCountLimit: 128,

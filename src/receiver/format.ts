@@ -135,16 +135,29 @@ function attributeSummary(attributes: Record<string, unknown>): string {
 }
 
 function formatValue(value: unknown): string {
-  const text = typeof value === 'string' ? quoteIfNeeded(value) : (JSON.stringify(value) ?? String(value));
+  const text = typeof value === 'string' ? quoteIfNeeded(value) : clean(JSON.stringify(value) ?? String(value));
   return text.length > MAX_VALUE_LENGTH ? `${text.slice(0, MAX_VALUE_LENGTH - 1)}…` : text;
 }
 
-/** Bare when unambiguous (`build`, `./src/a.ts`), JSON-quoted otherwise. */
+/** Bare when unambiguous (`build`, `./src/a.ts`), JSON-quoted otherwise; either way safe for a terminal. */
 function quoteIfNeeded(text: string): string {
-  return /^[\w./:@+-]+$/.test(text) ? text : JSON.stringify(text);
+  return /^[\w./:@+-]+$/.test(text) ? text : clean(JSON.stringify(text));
 }
 
-/** Replaces control characters (newlines, ANSI escapes, …) with a visible escape. */
+/**
+ * What a terminal must never receive raw from the network: every control
+ * character (C0, DEL, and C1, whose U+009B and U+009D start escape and
+ * operating-system sequences on many terminals) and every bidirectional
+ * formatting character (LRM, RLM, ALM, the embeddings and overrides
+ * U+202A-U+202E, the isolates U+2066-U+2069), which can make text read in
+ * an order other than the one it has.
+ */
+const UNSAFE_FOR_TERMINAL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/** Replaces each character a terminal must not get raw with a visible escape (`\x1b`, `\u202e`). */
 function clean(text: string): string {
-  return text.replace(/\p{Cc}/gu, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNSAFE_FOR_TERMINAL, (char) => {
+    const code = char.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }

@@ -26,6 +26,7 @@ import type {
   OtlpStatus,
   OtlpTraceRequest,
 } from './otlp-json.js';
+import { ObjectBudget } from './object-budget.js';
 import { WireReader, WireType } from './wire-reader.js';
 import type { Tag, WireTypeValue } from './wire-reader.js';
 
@@ -34,7 +35,15 @@ import type { Tag, WireTypeValue } from './wire-reader.js';
 // exhaust the stack.
 const MAX_VALUE_DEPTH = 32;
 
+/**
+ * The objects the request being decoded may still make. Decoding is
+ * synchronous, so one module-level budget serves the request in progress.
+ */
+let budget = new ObjectBudget();
+
+/** Throws an HttpError 413 as soon as the request holds more objects than `OBJECT_LIMITS` allows. */
 export function decodeTraceRequest(bytes: Uint8Array): OtlpTraceRequest {
+  budget = new ObjectBudget();
   const resourceSpans: OtlpResourceSpans[] = [];
   forEachField(new WireReader(bytes), 'ExportTraceServiceRequest', (tag, reader) => {
     if (tag.fieldNumber !== 1) return false;
@@ -100,6 +109,7 @@ function decodeScopeSpans(reader: WireReader): OtlpScopeSpans {
         return true;
       case 2:
         expectWireType(tag, WireType.LengthDelimited, 'ScopeSpans.spans');
+        budget.take('spans');
         spans.push(decodeSpan(r.readMessage()));
         return true;
       case 3:
@@ -186,6 +196,7 @@ function decodeSpan(reader: WireReader): OtlpSpan {
         return true;
       case 11:
         expectWireType(tag, WireType.LengthDelimited, 'Span.events');
+        budget.take('events');
         events.push(decodeEvent(r.readMessage()));
         return true;
       case 12:
@@ -194,6 +205,7 @@ function decodeSpan(reader: WireReader): OtlpSpan {
         return true;
       case 13:
         expectWireType(tag, WireType.LengthDelimited, 'Span.links');
+        budget.take('links');
         links.push(decodeLink(r.readMessage()));
         return true;
       case 14:
@@ -300,6 +312,7 @@ function decodeStatus(reader: WireReader): OtlpStatus {
 }
 
 function decodeKeyValue(reader: WireReader, depth: number): OtlpKeyValue {
+  budget.take('attributes');
   const keyValue: OtlpKeyValue = {};
   forEachField(reader, 'KeyValue', (tag, r) => {
     switch (tag.fieldNumber) {
@@ -349,6 +362,7 @@ function decodeAnyValue(reader: WireReader, depth: number): OtlpAnyValue {
         forEachField(r.readMessage(), 'ArrayValue', (inner, ir) => {
           if (inner.fieldNumber !== 1) return false;
           expectWireType(inner, WireType.LengthDelimited, 'ArrayValue.values');
+          budget.take('attributes');
           values.push(decodeAnyValue(ir.readMessage(), depth + 1));
           return true;
         });

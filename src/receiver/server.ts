@@ -17,6 +17,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error.js';
 import { JsonlWriter } from './jsonl-writer.js';
+import { checkJsonObjectCount, checkJsonRequest } from './object-budget.js';
 import { decodeTraceRequest } from './protobuf.js';
 import { decodeContentEncoding, isSupportedContentEncoding, readRequestBody } from './request-body.js';
 import { SpanWaiters } from './span-waiters.js';
@@ -255,18 +256,24 @@ function listen(server: ReturnType<typeof createServer>, host: string, port: num
 }
 
 function parseJson(body: Buffer): unknown {
+  checkJsonObjectCount(body);
+  let parsed: unknown;
   try {
     // A byte-order mark is legal at the start of UTF-8 JSON but JSON.parse rejects it.
-    return JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(body.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`invalid JSON: ${(error as Error).message}`);
   }
+  checkJsonRequest(parsed);
+  return parsed;
 }
 
 function decodeProtobuf(body: Buffer): unknown {
   try {
     return decodeTraceRequest(body);
   } catch (error) {
+    // Too many objects: a 413 with its reason, not a malformed payload.
+    if (error instanceof HttpError) throw error;
     throw new Error(`invalid protobuf: ${(error as Error).message}`);
   }
 }

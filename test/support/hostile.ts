@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -197,4 +198,28 @@ export function pendingBody(span: { name: string; attributes: Record<string, str
     ],
   });
   return padTo > body.length ? body + ' '.repeat(padTo - body.length) : body;
+}
+
+/** One protobuf field: its tag (length-delimited) and `payload`. */
+function field(number: number, payload: Buffer): Buffer {
+  const length: number[] = [];
+  let rest = payload.length;
+  while (rest > 0x7f) {
+    length.push((rest & 0x7f) | 0x80);
+    rest >>>= 7;
+  }
+  length.push(rest);
+  return Buffer.concat([Buffer.from([(number << 3) | 2, ...length]), payload]);
+}
+
+/**
+ * A binary OTLP request with one span holding `events` empty events (two
+ * bytes each), gzipped: 8.3 million of them fit in 16 MiB and compress to
+ * about 16 KB.
+ */
+export function eventBomb(events: number): Buffer {
+  const empty = Buffer.alloc(events * 2);
+  for (let i = 0; i < empty.length; i += 2) empty[i] = (11 << 3) | 2;
+  const span = Buffer.concat([field(1, randomBytes(16)), field(2, randomBytes(8)), field(5, Buffer.from('bomb')), empty]);
+  return gzipSync(field(1, field(2, field(2, span))));
 }
