@@ -9,7 +9,7 @@ import { faultyCollector } from './support/collector.js';
 import { cleanEnv, consentedEnv, FIXTURES, ROOT, runNode, startNode, tempDir } from './support/child.js';
 import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
 import { eventBomb, hostileCorpus, pendingBody, runNodeWithStdin } from './support/hostile.js';
-import { completedRecords, hasStartedAndCompleted } from './support/records.js';
+import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -467,5 +467,71 @@ describe('findings 7 and 9: `optel receive` as a service', () => {
       child.child.kill('SIGTERM');
       await child.done;
     }
+  });
+});
+
+describe('findings 3 and 6: signals behave as without optel, and lose nothing', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} ends a busy loop inside run() at once, dying of the signal; the next run reports it aborted`, async () => {
+      const collector = await receiver();
+      const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+      const app = startNode([APP, 'busy'], { env, timeoutMs: 20_000 });
+      await app.waitForStdout('busy');
+      app.child.kill(signal);
+      const result = await app.done;
+      expect(result.signal).toBe(signal);
+      // Without optel, the loop never finishes: the signal ends it where it is.
+      expect(result.stdout).toBe('busy\n');
+      await runApp(['replay'], env);
+      const spans = await collector.waitFor((s) => completedRecords(s, 'fixture').length > 0);
+      expect(completedRecords(spans, 'fixture')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
+      expect(completedRecords(spans, 'build')[0]?.attributes).toMatchObject({ 'optel.outcome': 'success' });
+    });
+  }
+
+  it('an endless loop dies on one SIGINT', async () => {
+    const env = consentedEnv({ FIXTURE_ENDPOINT: 'http://127.0.0.1:9', FIXTURE_BUSY_MS: 'forever' });
+    const app = startNode([APP, 'busy'], { env, timeoutMs: 20_000 });
+    await app.waitForStdout('busy');
+    app.child.kill('SIGINT');
+    const result = await app.done;
+    expect(result.signal).toBe('SIGINT');
+  });
+
+  for (const fault of ['refused', 'black-hole'] as const) {
+    it(`with the collector ${fault}, records unsent at a SIGTERM (ended and started ones) leave with the next run, with the cut-short commands aborted`, async () => {
+      const down = await faultyCollector(fault);
+      const collector = await receiver();
+      try {
+        const env = consentedEnv({ FIXTURE_ENDPOINT: down.url });
+        const app = startNode([APP, 'ended-then-long'], { env, timeoutMs: 20_000 });
+        await app.waitForStdout('ready');
+        app.child.kill('SIGTERM');
+        expect((await app.done).signal).toBe('SIGTERM');
+        expect(collector.spans).toHaveLength(0);
+        await runApp(['replay'], { ...env, FIXTURE_ENDPOINT: collector.url });
+        const spans = await collector.waitFor((s) => completedRecords(s, 'watch').length > 0 && completedRecords(s, 'fixture').length > 0 && completedRecords(s, 'build').length > 0);
+        expect(completedRecords(spans, 'build')[0]?.attributes).toMatchObject({ 'optel.outcome': 'success' });
+        expect(completedRecords(spans, 'watch')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted', 'cli.command': 'watch' });
+        expect(completedRecords(spans, 'fixture')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
+        for (const name of ['build', 'watch', 'fixture']) expect(startedRecords(spans, name), name).toHaveLength(1);
+      } finally {
+        await down.close();
+      }
+    });
+  }
+
+  it("held: the app's own SIGINT handler is respected: the app carries on and ends normally; the command is reported aborted", async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const app = startNode([APP, 'own-sigint'], { env });
+    await app.waitForStdout('ready');
+    app.child.kill('SIGINT');
+    const result = await app.done;
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('ready\napp got SIGINT\napp continues\n');
+    const spans = await collector.waitFor((s) => completedRecords(s, 'watch').length > 0);
+    expect(completedRecords(spans, 'watch')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
   });
 });

@@ -32,6 +32,8 @@ import { renderDebugPayload } from './debug-printer.js';
 import type { SendResult } from './otlp-http.js';
 import { postOtlp } from './otlp-http.js';
 import { ExportQueue } from './queue.js';
+import { Journal } from './journal.js';
+import { recoverJournals } from './journal-recovery.js';
 import { Spool } from './spool.js';
 import { rescrubPendingBody } from './spool-scrub.js';
 
@@ -96,9 +98,12 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     return result;
   };
 
+  // (Not in debug mode: that run sends nothing, so it has nothing to lose.)
+  const journal = config.debug ? undefined : new Journal(config.files.pendingDir, diagnostics);
   const queue = new ExportQueue({
     diagnostics,
     send: (spans, signal) => post(serialize(spans), signal),
+    ...(journal === undefined ? {} : { onAccepted: (span: ReadableSpan) => journal.record(span), onSettled: (spans: readonly ReadableSpan[]) => journal.settled(spans) }),
   });
 
   const exporting: SpanProcessor = {
@@ -144,6 +149,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
         diagnostics.report('dropped a started record that could not be scrubbed', error);
         return;
       }
+      journal?.expectStarted(record.spanContext().spanId, command.parentSpanContext?.spanId);
       queue.add(record);
       queue.sendSoon();
     },
@@ -152,6 +158,8 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   // Records a previous run could not send go out first, in the background.
   const replayAbort = new AbortController();
   // (Not in debug mode: that run must send nothing, and printing would consume them.)
+  // First, what processes that died of a signal left in their journals becomes pending records.
+  if (!config.debug) recoverJournals(config.files.pendingDir, (body) => spool.write(body), diagnostics);
   let replaying: Promise<unknown> = config.debug
     ? Promise.resolve()
     : spool.replay(post, (body) => rescrubPendingBody(body, policy, serialize), replayAbort.signal).catch((error: unknown) => {
@@ -175,10 +183,12 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     spoolUnsent() {
       spool.releaseClaims();
       const unsent = queue.takeUnsent();
-      if (unsent.length === 0 || !config.consentGiven()) return;
-      spool.write(serialize(unsent));
+      if (unsent.length > 0 && config.consentGiven()) spool.write(serialize(unsent));
+      // Everything the journal held is now spooled (or sent): it is not needed to recover this process.
+      journal?.discard();
     },
     discard() {
+      journal?.discard();
       queue.discard();
       replayAbort.abort();
       replaying = Promise.resolve();

@@ -14,6 +14,9 @@ export interface ExportQueueOptions {
   readonly delayMs?: number;
   /** Upper bound on one background request. */
   readonly requestTimeoutMs?: number;
+  /** Told of every span the queue accepts, and of spans the collector took or refused for good (the journal). */
+  readonly onAccepted?: (span: ReadableSpan) => void;
+  readonly onSettled?: (spans: readonly ReadableSpan[]) => void;
 }
 
 const BACKOFF_START_MS = 1_000;
@@ -33,6 +36,8 @@ export class ExportQueue {
   readonly #maxBatchSize: number;
   readonly #delayMs: number;
   readonly #requestTimeoutMs: number;
+  readonly #onAccepted: ((span: ReadableSpan) => void) | undefined;
+  readonly #onSettled: ((spans: readonly ReadableSpan[]) => void) | undefined;
   #queue: ReadableSpan[] = [];
   #inFlight: ReadableSpan[] = [];
   #timer: NodeJS.Timeout | undefined;
@@ -53,6 +58,8 @@ export class ExportQueue {
     this.#maxBatchSize = options.maxBatchSize ?? 512;
     this.#delayMs = options.delayMs ?? 1_000;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#onAccepted = options.onAccepted;
+    this.#onSettled = options.onSettled;
   }
 
   /** Spans dropped because the queue was full or the collector refused them for good. */
@@ -80,6 +87,7 @@ export class ExportQueue {
       return;
     }
     this.#queue.push(span);
+    this.#onAccepted?.(span);
     this.#schedule(this.#queue.length >= this.#maxBatchSize ? 0 : this.#delayMs);
   }
 
@@ -178,6 +186,7 @@ export class ExportQueue {
       }
       if (this.#inFlight !== batch) return; // taken for the spool meanwhile
       this.#inFlight = [];
+      if (result.ok || !result.retryable) this.#onSettled?.(batch);
       if (result.ok) {
         this.#failures = 0;
         this.#notBefore = 0;

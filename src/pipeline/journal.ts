@@ -1,0 +1,278 @@
+import { closeSync, constants, mkdirSync, openSync, unlinkSync, write } from 'node:fs';
+import { join } from 'node:path';
+import type { AttributeValue, HrTime } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Diagnostics } from '../diagnostics.js';
+import { isRealDirectory } from '../files/safe-read.js';
+
+/** A journal is started afresh (holding only what is still needed) past this size. */
+const ROTATE_BYTES = 1024 * 1024;
+export const JOURNAL_SUFFIX = '.journal';
+
+/** One record as the journal keeps it: what an OTLP span needs, in short keys. */
+export interface JournalRecord {
+  /** trace id, span id, parent span id ('' for none) */
+  readonly t: string;
+  readonly s: string;
+  readonly p: string;
+  readonly n: string;
+  readonly k: number;
+  readonly st: HrTime;
+  readonly et: HrTime;
+  readonly a: Readonly<Record<string, AttributeValue>>;
+  readonly ev?: readonly { readonly n: string; readonly t: HrTime; readonly a: Readonly<Record<string, AttributeValue>> }[];
+  readonly sc?: number;
+  readonly sm?: string;
+  /** On a started record: the parent of the command it starts ('' for a root command). */
+  readonly cp?: string;
+}
+
+/**
+ * A journal line: the resource and scope (`h`), a record handed to the
+ * queue (`r`, with `sent` when it was already delivered), or the ids of
+ * records the collector took or refused for good (`a`).
+ */
+export type JournalLine =
+  | { readonly h: { readonly resource: Readonly<Record<string, AttributeValue>>; readonly scope: { readonly name: string; readonly version?: string } } }
+  | { readonly r: JournalRecord; readonly sent?: 1 }
+  | { readonly a: readonly string[] };
+
+/**
+ * The write-ahead journal of one process's records, so that a process that
+ * dies of a signal (which optel does not hold: see run-guards.ts) loses
+ * nothing: every record the queue accepts is appended before it is sent,
+ * and acknowledged once the collector took it. The next run turns a dead
+ * process's journal into a pending record (journal-recovery.ts): what was
+ * never acknowledged, plus a completed record with `optel.outcome=aborted`
+ * for each command that started and never completed.
+ *
+ * Appends are asynchronous and coalesced: one write in flight at a time,
+ * carrying every line added meanwhile. The first record of a quiet spell
+ * is written at once, so a command's started record reaches the disk in
+ * the thread pool even if the app then keeps the main thread busy. The file
+ * is opened (O_NOFOLLOW, 0600) at the first record, started afresh when it
+ * grows past 1 MiB, and deleted when the process ends normally (the exit
+ * hook has spooled what is unsent by then).
+ */
+export class Journal {
+  readonly #dir: string;
+  readonly #diagnostics: Diagnostics;
+  #file: JournalFile | undefined;
+  #bytes = 0;
+  #queued: string[] = [];
+  #stopped = false;
+  #flushScheduled = false;
+  #header: string | undefined;
+  /** Records not yet acknowledged, by span id. */
+  readonly #unacked = new Map<string, string>();
+  /** Started records of commands still open, by the command's span id. */
+  readonly #open = new Map<string, JournalRecord>();
+  /** The parents of commands whose started record is on its way, by the started record's span id. */
+  readonly #commandParents = new Map<string, string>();
+
+  constructor(dir: string, diagnostics: Diagnostics) {
+    this.#dir = dir;
+    this.#diagnostics = diagnostics;
+  }
+
+  /** Called before a command's started record is recorded: the parent of the command (undefined for a root). */
+  expectStarted(startedSpanId: string, commandParent: string | undefined): void {
+    if (!this.#stopped) this.#commandParents.set(startedSpanId, commandParent ?? '');
+  }
+
+  /** A record the queue accepted. Never throws. */
+  record(span: ReadableSpan): void {
+    if (this.#stopped) return;
+    try {
+      const record = toRecord(span, this.#commandParents);
+      const line = JSON.stringify({ r: record });
+      this.#unacked.set(record.s, line);
+      if (record.cp !== undefined) this.#open.set(record.p, record);
+      else this.#open.delete(record.s);
+      if (this.#header === undefined) {
+        const scope = span.instrumentationScope;
+        this.#header = JSON.stringify({
+          h: { resource: { ...span.resource.attributes }, scope: { name: scope.name, ...(scope.version === undefined ? {} : { version: scope.version }) } },
+        });
+        this.#append(this.#header);
+      }
+      this.#append(line);
+    } catch (error) {
+      this.#diagnostics.report('could not journal a record', error);
+    }
+  }
+
+  /** Records the collector took, or refused for good. */
+  settled(spans: readonly ReadableSpan[]): void {
+    if (this.#stopped || this.#file === undefined) return;
+    const ids: string[] = [];
+    for (const span of spans) {
+      const id = span.spanContext().spanId;
+      if (this.#unacked.delete(id)) ids.push(id);
+    }
+    if (ids.length > 0) this.#append(JSON.stringify({ a: ids }));
+  }
+
+  /**
+   * The process ends normally (the exit hook has spooled what is unsent),
+   * or consent was withdrawn: the journal is deleted. Synchronous.
+   */
+  discard(): void {
+    this.#stopped = true;
+    this.#queued = [];
+    this.#unacked.clear();
+    this.#open.clear();
+    this.#commandParents.clear();
+    this.#closeFile();
+  }
+
+  #append(line: string): void {
+    this.#queued.push(line);
+    this.#bytes += line.length + 1;
+    if (this.#file === undefined) this.#openFile();
+    else if (this.#bytes > ROTATE_BYTES) this.#rotate();
+    this.#writeQueued();
+  }
+
+  /**
+   * Writes what is queued: at once when nothing is being written (the first
+   * record of a quiet spell), else at the end of the current microtask
+   * batch, alongside the write in flight (appends to an O_APPEND file never
+   * interleave, and the journal's lines may land in any order). Never later
+   * than that: a write left for an I/O callback would never be issued if
+   * the app keeps the main thread busy.
+   */
+  #writeQueued(): void {
+    const file = this.#file;
+    if (file === undefined || this.#queued.length === 0) return;
+    if (file.inFlight > 0) {
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        queueMicrotask(() => {
+          this.#flushScheduled = false;
+          this.#writeNow();
+        });
+      }
+      return;
+    }
+    this.#writeNow();
+  }
+
+  #writeNow(): void {
+    const file = this.#file;
+    if (file === undefined || this.#queued.length === 0) return;
+    const text = `${this.#queued.join('\n')}\n`;
+    this.#queued = [];
+    file.inFlight++;
+    // One asynchronous write: it completes in the thread pool even while the app keeps JavaScript busy.
+    write(file.fd, text, null, 'utf8', (error) => {
+      file.inFlight--;
+      if (file.closed) {
+        if (file.inFlight === 0) closeQuietly(file.fd);
+        return;
+      }
+      if (error) {
+        this.#diagnostics.report('could not append to the journal', error);
+        return;
+      }
+      if (file.retires) {
+        this.#retire(file.retires);
+        file.retires = undefined;
+      }
+    });
+  }
+
+  #openFile(): void {
+    try {
+      mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+      // A linked pending directory is not ours to write into (see spool.ts).
+      if (!isRealDirectory(this.#dir)) throw new Error(`${this.#dir} is not a directory of its own`);
+      const path = join(this.#dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}${JOURNAL_SUFFIX}`);
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0);
+      this.#file = { fd: openSync(path, flags, 0o600), path, inFlight: 0, closed: false };
+    } catch (error) {
+      this.#diagnostics.report('could not open the journal; a signal may lose unsent records', error);
+      this.discard();
+    }
+  }
+
+  /**
+   * A fresh file holding only what is still needed: the header,
+   * unacknowledged records, open commands' started records. The old file is
+   * deleted once the new one's first write is on disk.
+   */
+  #rotate(): void {
+    const old = this.#file;
+    this.#file = undefined;
+    const kept = [
+      ...(this.#header === undefined ? [] : [this.#header]),
+      ...this.#unacked.values(),
+      ...[...this.#open.values()].filter((record) => !this.#unacked.has(record.s)).map((record) => JSON.stringify({ r: record, sent: 1 })),
+    ];
+    this.#queued = kept;
+    this.#bytes = kept.reduce((sum, line) => sum + line.length + 1, 0);
+    this.#openFile();
+    if (old === undefined) return;
+    // (Read again: #openFile() set it, which the compiler can't see.)
+    const fresh = this.#file as JournalFile | undefined;
+    if (fresh === undefined) this.#retire(old);
+    else fresh.retires = old;
+  }
+
+  #retire(file: JournalFile): void {
+    file.closed = true;
+    try {
+      unlinkSync(file.path);
+    } catch {
+      // Already gone (a "no" deleted the directory).
+    }
+    // A write in flight closes the descriptor when it ends, so its number is never reused under it.
+    if (file.inFlight === 0) closeQuietly(file.fd);
+  }
+
+  #closeFile(): void {
+    const file = this.#file;
+    this.#file = undefined;
+    if (file?.retires) this.#retire(file.retires);
+    if (file) this.#retire(file);
+  }
+}
+
+interface JournalFile {
+  readonly fd: number;
+  readonly path: string;
+  /** Writes issued and not yet done. */
+  inFlight: number;
+  closed: boolean;
+  /** The previous file, deleted once this one's first write is on disk. */
+  retires?: JournalFile | undefined;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+}
+
+function toRecord(span: ReadableSpan, commandParents: Map<string, string>): JournalRecord {
+  const context = span.spanContext();
+  const commandParent = commandParents.get(context.spanId);
+  if (commandParent !== undefined) commandParents.delete(context.spanId);
+  const events = span.events.map((event) => ({ n: event.name, t: event.time, a: { ...(event.attributes ?? {}) } as Record<string, AttributeValue> }));
+  return {
+    t: context.traceId,
+    s: context.spanId,
+    p: span.parentSpanContext?.spanId ?? '',
+    n: span.name,
+    k: span.kind,
+    st: span.startTime,
+    et: span.endTime,
+    a: { ...span.attributes } as Record<string, AttributeValue>,
+    ...(events.length > 0 ? { ev: events } : {}),
+    ...(span.status.code !== 0 ? { sc: span.status.code } : {}),
+    ...(typeof span.status.message === 'string' && span.status.message !== '' ? { sm: span.status.message } : {}),
+    ...(commandParent !== undefined ? { cp: commandParent } : {}),
+  };
+}
