@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -279,14 +279,15 @@ describe('finding 11: key files', () => {
     expect(readFileSync(key, 'utf8')).toBe(`${'ab'.repeat(32)}\n`);
   });
 
-  it('a 1 GB key file is not read: it is replaced by a fresh 0600 key', async () => {
+  it('a 100 MB key file is not read (a valid key padded with blanks would be used as it is): it is replaced by a fresh 0600 key', async () => {
     const collector = await receiver();
     const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
     const key = join(configDirOf(env), 'telemetry-key');
-    writeFileSync(key, 'ab'.repeat(32));
-    truncateSync(key, 1024 ** 3);
+    hugeJsonFile(key, `${'ab'.repeat(32)}\n`, 100);
     await expectOkRunSends(env, collector);
-    expect(readFileSync(key, 'utf8')).toMatch(/^[0-9a-f]{64}\n$/);
+    const fresh = readFileSync(key, 'utf8');
+    expect(fresh).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(fresh).not.toBe(`${'ab'.repeat(32)}\n`);
     expect(statSync(key).mode & 0o777).toBe(0o600);
   });
 });
