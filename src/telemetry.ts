@@ -275,9 +275,11 @@ export class Telemetry {
 
   /**
    * Wraps an app's entrypoint as its top-level command: a number `main`
-   * returns becomes `process.exitCode`; SIGINT/SIGTERM end it as `aborted`;
-   * uncaught errors as `failure`; everything is flushed within the exit
-   * deadline, and the process then ends as it would have without optel.
+   * returns becomes `process.exitCode`; uncaught errors end it as
+   * `failure`; everything is flushed within the exit deadline, and the
+   * process then ends as it would have without optel. SIGINT/SIGTERM are
+   * not held (see pipeline/run-guards.ts): the command cut short is sent as
+   * `aborted` now if the app handles the signal, else by the next run.
    */
   async run<T>(main: CommandFn<T>, options: RunOptions = {}): Promise<T> {
     const pipeline = await this.#loadPipeline();
