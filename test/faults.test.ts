@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import type { Socket } from 'node:net';
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -8,7 +10,7 @@ import { createTelemetry } from '../src/index.js';
 import { faultyCollector } from './support/collector.js';
 import { cleanEnv, consentedEnv, FIXTURES, ROOT, runNode, startNode, tempDir } from './support/child.js';
 import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
-import { eventBomb, hostileCorpus, pendingBody, runNodeWithStdin } from './support/hostile.js';
+import { eventBomb, hostileCorpus, pendingBody, protobufField, protobufSpanWithValue, rawCollector, runNodeWithStdin } from './support/hostile.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
 
 const APP = join(FIXTURES, 'app.mjs');
@@ -534,5 +536,137 @@ describe('findings 3 and 6: signals behave as without optel, and lose nothing', 
     expect(result.stdout).toBe('ready\napp got SIGINT\napp continues\n');
     const spans = await collector.waitFor((s) => completedRecords(s, 'watch').length > 0);
     expect(completedRecords(spans, 'watch')[0]?.attributes).toMatchObject({ 'optel.outcome': 'aborted' });
+  });
+});
+
+describe('held: what already held stays held', () => {
+  const BIN = join(ROOT, 'dist', 'cli', 'main.js');
+  const LISTENING = /listening on (http:\/\/(127\.0\.0\.1):\d+\/v1\/traces)$/;
+
+  it('umask 000 still gives 0700 folders and 0600 files (key, id, pending records, journal)', async () => {
+    const down = await faultyCollector('refused');
+    const env = cleanEnv({ FIXTURE_ENDPOINT: down.url });
+    const dir = configDirOf(env);
+    const underUmask = (scenario: string) => spawnSync('bash', ['-c', `umask 000; exec "${process.execPath}" "${APP}" "$@"`, 'bash', scenario], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(underUmask('set-true').status).toBe(0);
+    expect(underUmask('exit-code').status).toBe(3);
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, 'telemetry-pending'))).toBe(0o700);
+    for (const name of ['telemetry-key', 'telemetry-id']) expect(mode(join(dir, name)), name).toBe(0o600);
+    const pending = readdirSync(join(dir, 'telemetry-pending'));
+    expect(pending.length).toBeGreaterThan(0);
+    for (const name of pending) expect(mode(join(dir, 'telemetry-pending', name)), name).toBe(0o600);
+    // Nothing optel wrote is writable by others, whatever the umask.
+    for (const name of readdirSync(dir, { recursive: true }).map(String)) expect(mode(join(dir, name)) & 0o022, name).toBe(0);
+  });
+
+  it('exit codes of every kind are kept, as with telemetry off: 0, 3, 256, -1, 1.5, "7", null, 1e10, and process.exit inside a command', async () => {
+    const collector = await receiver();
+    for (const value of ['0', '3', '256', '-1', '1.5', '"7"', 'null', '1e10']) {
+      const on = await runApp(['exit-value'], consentedEnv({ FIXTURE_ENDPOINT: collector.url, FIXTURE_EXIT: value }));
+      const off = await runApp(['exit-value'], consentedEnv({ FIXTURE_ENDPOINT: collector.url, FIXTURE_EXIT: value, DO_NOT_TRACK: '1' }));
+      expect({ value, code: on.code, signal: on.signal, stdout: on.stdout }).toEqual({ value, code: off.code, signal: off.signal, stdout: off.stdout });
+    }
+    const on = await runApp(['process-exit'], consentedEnv({ FIXTURE_ENDPOINT: collector.url }));
+    const off = await runApp(['process-exit'], consentedEnv({ FIXTURE_ENDPOINT: collector.url, DO_NOT_TRACK: '1' }));
+    expect([on.code, on.stdout]).toEqual([off.code, off.stdout]);
+    expect(on.code).toBe(4);
+  });
+
+  it('stdout and stderr are byte-identical with telemetry on and off (a stack trace differs only in its frames)', async () => {
+    const collector = await receiver();
+    const frames = (text: string) => text.split('\n').filter((line) => !/^\s+at /.test(line)).join('\n');
+    for (const scenario of ['ok', 'throw', 'exit-code', 'process-exit', 'uncaught']) {
+      const on = await runApp([scenario], consentedEnv({ FIXTURE_ENDPOINT: collector.url }));
+      const off = await runApp([scenario], consentedEnv({ FIXTURE_ENDPOINT: collector.url, DO_NOT_TRACK: '1' }));
+      expect(on.stdout, scenario).toBe(off.stdout);
+      expect(on.code, scenario).toBe(off.code);
+      expect(frames(on.stderr), scenario).toBe(frames(off.stderr));
+    }
+  });
+
+  it('10k commands open at once: memory stays bounded, the queue capped, and drops are counted', async () => {
+    const down = await faultyCollector('refused');
+    const result = await runNode(['--expose-gc', APP, 'concurrent'], { env: consentedEnv({ FIXTURE_ENDPOINT: down.url }), timeoutMs: 60_000 });
+    expect(result.code).toBe(0);
+    const { stats, heapGrowthMb } = JSON.parse(result.stdout) as { stats: { sent: number; dropped: number; pending: number }; heapGrowthMb: number };
+    expect(stats.sent).toBe(0);
+    // The queue's 2048, and a batch of 512 in flight.
+    expect(stats.pending).toBeLessThanOrEqual(2048 + 512);
+    expect(stats.dropped + stats.pending).toBe(2 * 10_000 + 2);
+    expect(heapGrowthMb).toBeLessThan(50);
+  });
+
+  for (const kind of ['reset', 'header-overflow', 'garbage'] as const) {
+    it(`no unhandled rejection under --unhandled-rejections=strict when the collector ${kind === 'garbage' ? 'sends garbage' : kind === 'reset' ? 'resets the connection' : 'overflows the headers'}`, async () => {
+      const bad = kind === 'garbage' ? await faultyCollector('garbage') : await rawCollector(kind);
+      try {
+        const env = consentedEnv({ FIXTURE_ENDPOINT: bad.url });
+        for (const scenario of ['ok', 'no-shutdown']) {
+          const result = await runNode(['--unhandled-rejections=strict', APP, scenario], { env });
+          expect({ scenario, code: result.code, stderr: result.stderr }).toEqual({ scenario, code: 0, stderr: '' });
+        }
+      } finally {
+        await bad.close();
+      }
+    });
+  }
+
+  it('attribute keys named __proto__ and constructor pollute no prototype, and the records still leave', async () => {
+    const collector = await receiver();
+    const result = await runApp(['proto'], consentedEnv({ FIXTURE_ENDPOINT: collector.url }));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ polluted: false });
+    const spans = await collector.waitFor(hasStartedAndCompleted('proto'));
+    expect(completedRecords(spans, 'proto')[0]?.attributes).toMatchObject({ 'cli.command': 'proto', 'optel.outcome': 'success' });
+  });
+
+  it('optel receive binds to loopback, survives 2,000 stalled connections, refuses deep JSON and protobuf, and writes one JSONL line per span', async () => {
+    const jsonl = join(tempDir('optel-jsonl-'), 'spans.jsonl');
+    const child = startNode([BIN, 'receive', '--port', '0', '--jsonl', jsonl], { timeoutMs: 60_000 });
+    const stalled: Socket[] = [];
+    try {
+      const [, url, host] = await child.waitForLine(LISTENING);
+      expect(host).toBe('127.0.0.1');
+      const port = Number(new URL(url ?? '').port);
+      // Slowloris: 2,000 connections that never finish their headers.
+      await Promise.all(
+        Array.from({ length: 2000 }, () =>
+          new Promise<void>((resolve) => {
+            const socket = createConnection({ host: '127.0.0.1', port }, () => {
+              socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+              resolve();
+            });
+            socket.on('error', () => resolve());
+            stalled.push(socket);
+          }),
+        ),
+      );
+      const post = async (body: Buffer | string, type: string) => {
+        const response = await fetch(url ?? '', { method: 'POST', body, headers: { 'content-type': type } });
+        return { status: response.status, text: await response.text() };
+      };
+      const deepJson = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${'a'.repeat(32)}","spanId":"${'b'.repeat(16)}","name":"deep","attributes":[{"key":"k","value":${'{"arrayValue":{"values":['.repeat(5000)}${']}}'.repeat(5000)}}]}]}]}]}`;
+      expect((await post(deepJson, 'application/json')).status).toBe(400);
+      let nested: Buffer = Buffer.from([0x0a, 0x00]); // AnyValue { string_value: "" }
+      // AnyValue { array_value: ArrayValue { values: [ ...200 levels ] } }
+      for (let i = 0; i < 200; i++) nested = protobufField(5, protobufField(1, nested));
+      const deepProtobuf = protobufSpanWithValue(nested);
+      const refused = await post(deepProtobuf, 'application/x-protobuf');
+      expect(refused.status).toBe(400);
+      expect(refused.text).toMatch(/nested deeper/);
+      // Still serving, and a name and values with line breaks stay on one JSONL line.
+      const ok = await post(pendingBody({ name: 'two\nlines\u2028here', attributes: { 'cli.command': 'a\nb\rc' }, resource: {} }), 'application/json');
+      expect(ok.status).toBe(200);
+      await child.waitForLine(/two/);
+      const lines = readFileSync(jsonl, 'utf8').split('\n').filter((line) => line !== '');
+      expect(lines).toHaveLength(1);
+      expect((JSON.parse(lines[0] ?? '{}') as { name: string }).name).toBe('two\nlines\u2028here');
+    } finally {
+      for (const socket of stalled) socket.destroy();
+      child.child.kill('SIGTERM');
+      await child.done;
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -201,7 +203,7 @@ export function pendingBody(span: { name: string; attributes: Record<string, str
 }
 
 /** One protobuf field: its tag (length-delimited) and `payload`. */
-function field(number: number, payload: Buffer): Buffer {
+export function protobufField(number: number, payload: Buffer): Buffer {
   const length: number[] = [];
   let rest = payload.length;
   while (rest > 0x7f) {
@@ -220,6 +222,42 @@ function field(number: number, payload: Buffer): Buffer {
 export function eventBomb(events: number): Buffer {
   const empty = Buffer.alloc(events * 2);
   for (let i = 0; i < empty.length; i += 2) empty[i] = (11 << 3) | 2;
-  const span = Buffer.concat([field(1, randomBytes(16)), field(2, randomBytes(8)), field(5, Buffer.from('bomb')), empty]);
-  return gzipSync(field(1, field(2, field(2, span))));
+  const span = Buffer.concat([protobufField(1, randomBytes(16)), protobufField(2, randomBytes(8)), protobufField(5, Buffer.from('bomb')), empty]);
+  return gzipSync(protobufField(1, protobufField(2, protobufField(2, span))));
+}
+
+/**
+ * A raw TCP "collector" that misbehaves below HTTP: `reset` answers every
+ * connection with a TCP reset, `header-overflow` sends a status line and a
+ * header far past any client's limit. Loopback only.
+ */
+export async function rawCollector(kind: 'reset' | 'header-overflow'): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      if (kind === 'reset') socket.resetAndDestroy();
+      else socket.end(`HTTP/1.1 200 OK\r\nX-Overflow: ${'a'.repeat(200_000)}\r\n\r\n{}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A binary OTLP request with one span holding one attribute `k` whose AnyValue is `value` (encoded). */
+export function protobufSpanWithValue(value: Buffer): Buffer {
+  const keyValue = Buffer.concat([protobufField(1, Buffer.from('k')), protobufField(2, value)]);
+  const span = Buffer.concat([protobufField(1, randomBytes(16)), protobufField(2, randomBytes(8)), protobufField(5, Buffer.from('deep')), protobufField(9, keyValue)]);
+  return protobufField(1, protobufField(2, protobufField(2, span)));
 }
