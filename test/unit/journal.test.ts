@@ -1,0 +1,99 @@
+import { readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { Diagnostics } from '../../src/diagnostics.js';
+import { Journal } from '../../src/pipeline/journal.js';
+import { bodyOf, recoverJournals } from '../../src/pipeline/journal-recovery.js';
+import { tempDir } from '../support/child.js';
+
+const TRACE = 'a'.repeat(32);
+
+function record(spanId: string, parent: string, name: string, attributes: Record<string, string>): ReadableSpan {
+  const context = { traceId: TRACE, spanId, traceFlags: 1 };
+  return {
+    name,
+    kind: 0,
+    spanContext: () => context,
+    ...(parent === '' ? {} : { parentSpanContext: { traceId: TRACE, spanId: parent, traceFlags: 1 } }),
+    startTime: [1_700_000_000, 0],
+    endTime: [1_700_000_001, 0],
+    status: { code: 0 },
+    attributes,
+    links: [],
+    events: [],
+    duration: [1, 0],
+    ended: true,
+    resource: { attributes: { 'service.name': 'demo' } } as unknown as ReadableSpan['resource'],
+    instrumentationScope: { name: 'optel' },
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+interface Sent {
+  resourceSpans: { resource: { attributes: { key: string }[] }; scopeSpans: { spans: { spanId: string; parentSpanId?: string; name: string; attributes: { key: string; value: { stringValue?: string } }[] }[] }[] }[];
+}
+
+const spansOf = (body: Uint8Array | undefined) => (JSON.parse(Buffer.from(body ?? new Uint8Array()).toString()) as Sent).resourceSpans[0]?.scopeSpans[0]?.spans ?? [];
+const attribute = (span: { attributes: { key: string; value: { stringValue?: string } }[] } | undefined, key: string) => span?.attributes.find((a) => a.key === key)?.value.stringValue;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+describe('the journal and its recovery', () => {
+  it('a process that died: unacknowledged records come back, acknowledged ones do not, and a command cut short is completed as aborted', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir, new Diagnostics('test', false));
+    // Command "run" (id 1111…) started; command "build" (2222…) started and completed; "build"'s records were delivered.
+    journal.expectStarted('0000000000000001', undefined);
+    journal.record(record('0000000000000001', '1111111111111111', 'run', { 'optel.lifecycle': 'started', 'cli.command': 'run' }));
+    journal.expectStarted('0000000000000002', '1111111111111111');
+    const buildStarted = record('0000000000000002', '2222222222222222', 'build', { 'optel.lifecycle': 'started' });
+    const buildCompleted = record('2222222222222222', '1111111111111111', 'build', { 'optel.lifecycle': 'completed', 'optel.outcome': 'success' });
+    journal.record(buildStarted);
+    journal.record(buildCompleted);
+    journal.settled([buildStarted, buildCompleted]);
+    await settle();
+    const [name] = readdirSync(dir);
+    // As if its process were gone: a pid no process has.
+    renameSync(join(dir, name ?? ''), join(dir, `999999999-${name ?? ''}`));
+    const kept: Uint8Array[] = [];
+    expect(recoverJournals(dir, (body) => kept.push(body) > 0, new Diagnostics('test', false))).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+    const spans = spansOf(kept[0]);
+    expect(spans.map((span) => [span.name, attribute(span, 'optel.lifecycle'), attribute(span, 'optel.outcome') ?? null])).toEqual([
+      ['run', 'started', null],
+      ['run', 'completed', 'aborted'],
+    ]);
+    expect(spans[1]).toMatchObject({ spanId: '1111111111111111' });
+    expect(spans[1]?.parentSpanId).toBeUndefined();
+    expect(attribute(spans[1], 'cli.command')).toBe('run');
+  });
+
+  it('leaves the journal of a process still running, and its own', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir, new Diagnostics('test', false));
+    journal.record(record('0000000000000003', '', 'x', {}));
+    await settle();
+    expect(recoverJournals(dir, () => true, new Diagnostics('test', false))).toBe(0);
+    const [name] = readdirSync(dir);
+    renameSync(join(dir, name ?? ''), join(dir, `1-${name ?? ''}`)); // pid 1 runs (init)
+    expect(recoverJournals(dir, () => true, new Diagnostics('test', false))).toBe(0);
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it('discard deletes the journal: a process that ended normally leaves none', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir, new Diagnostics('test', false));
+    journal.record(record('0000000000000004', '', 'x', {}));
+    journal.discard();
+    await settle();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a line cut short by the process dying mid-write is skipped; nothing left to send gives no body', () => {
+    const header = JSON.stringify({ h: { resource: {}, scope: { name: 'optel' } } });
+    const cut = '{"r":{"t":"aaaa';
+    expect(bodyOf(`${header}\n${cut}`, [1, 0])).toBeUndefined();
+  });
+});
