@@ -15,9 +15,9 @@ export const ATTRIBUTE_COUNT_LIMIT = APP_ATTRIBUTE_LIMIT + RESERVED_KEYS.length;
 
 /** The first attributes of `attributes` that fit next to the `held` ones, within the app's limit. */
 export function withinAppLimit(attributes: Attributes, held: Attributes | undefined): Attributes {
-  const room = APP_ATTRIBUTE_LIMIT - (held === undefined ? 0 : Object.keys(held).length);
+  const room = APP_ATTRIBUTE_LIMIT - (held === undefined ? 0 : countUpTo(held, APP_ATTRIBUTE_LIMIT));
+  if (countUpTo(attributes, room + 1) <= room) return attributes;
   const keys = Object.keys(attributes);
-  if (keys.length <= room) return attributes;
   const kept: Attributes = {};
   let count = 0;
   for (const key of keys) {
@@ -40,6 +40,9 @@ export function makeRoomFor(span: Span, keys: readonly string[]): void {
   const live = span as unknown as { attributes?: unknown; _attributesCount?: unknown; _droppedAttributesCount?: unknown };
   const attributes = live.attributes;
   if (typeof attributes !== 'object' || attributes === null || Object.isFrozen(attributes)) return;
+  // The common case, checked without listing keys: there is room already.
+  const count = live._attributesCount;
+  if (typeof count === 'number' && count + keys.length <= ATTRIBUTE_COUNT_LIMIT) return;
   const held = attributes as Record<string, unknown>;
   const names = Object.keys(held);
   let excess = names.length + keys.filter((key) => !Object.hasOwn(held, key)).length - ATTRIBUTE_COUNT_LIMIT;
@@ -51,4 +54,14 @@ export function makeRoomFor(span: Span, keys: readonly string[]): void {
     if (typeof live._attributesCount === 'number') live._attributesCount--;
     if (typeof live._droppedAttributesCount === 'number') live._droppedAttributesCount++;
   }
+}
+
+/** How many own keys `object` has, counting no further than `max` + 1 (without building a list of them). */
+function countUpTo(object: object, max: number): number {
+  let count = 0;
+  for (const key in object) {
+    if (!Object.hasOwn(object, key)) continue;
+    if (++count > max) break;
+  }
+  return count;
 }

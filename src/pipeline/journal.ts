@@ -67,24 +67,26 @@ export class Journal {
   readonly #unacked = new Map<string, string>();
   /** Started records of commands still open, by the command's span id. */
   readonly #open = new Map<string, JournalRecord>();
-  /** The parents of commands whose started record is on its way, by the started record's span id. */
-  readonly #commandParents = new Map<string, string>();
+  /** The started record about to be offered to the queue, and its command's parent (the queue may drop it). */
+  #nextStarted: { readonly record: ReadableSpan; readonly commandParent: string } | undefined;
 
   constructor(dir: string, diagnostics: Diagnostics) {
     this.#dir = dir;
     this.#diagnostics = diagnostics;
   }
 
-  /** Called before a command's started record is recorded: the parent of the command (undefined for a root). */
-  expectStarted(startedSpanId: string, commandParent: string | undefined): void {
-    if (!this.#stopped) this.#commandParents.set(startedSpanId, commandParent ?? '');
+  /** Called before a command's started record is offered to the queue: the parent of the command (undefined for a root). */
+  expectStarted(started: ReadableSpan, commandParent: string | undefined): void {
+    this.#nextStarted = this.#stopped ? undefined : { record: started, commandParent: commandParent ?? '' };
   }
 
   /** A record the queue accepted. Never throws. */
   record(span: ReadableSpan): void {
     if (this.#stopped) return;
     try {
-      const record = toRecord(span, this.#commandParents);
+      const next = this.#nextStarted;
+      this.#nextStarted = undefined;
+      const record = toRecord(span, next?.record === span ? next.commandParent : undefined);
       const line = JSON.stringify({ r: record });
       this.#unacked.set(record.s, line);
       if (record.cp !== undefined) this.#open.set(record.p, record);
@@ -122,7 +124,6 @@ export class Journal {
     this.#queued = [];
     this.#unacked.clear();
     this.#open.clear();
-    this.#commandParents.clear();
     this.#closeFile();
   }
 
@@ -256,10 +257,8 @@ function closeQuietly(fd: number): void {
   }
 }
 
-function toRecord(span: ReadableSpan, commandParents: Map<string, string>): JournalRecord {
+function toRecord(span: ReadableSpan, commandParent: string | undefined): JournalRecord {
   const context = span.spanContext();
-  const commandParent = commandParents.get(context.spanId);
-  if (commandParent !== undefined) commandParents.delete(context.spanId);
   const events = span.events.map((event) => ({ n: event.name, t: event.time, a: { ...(event.attributes ?? {}) } as Record<string, AttributeValue> }));
   return {
     t: context.traceId,

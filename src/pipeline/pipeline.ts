@@ -149,7 +149,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
         diagnostics.report('dropped a started record that could not be scrubbed', error);
         return;
       }
-      journal?.expectStarted(record.spanContext().spanId, command.parentSpanContext?.spanId);
+      journal?.expectStarted(record, command.parentSpanContext?.spanId);
       queue.add(record);
       queue.sendSoon();
     },

@@ -45,10 +45,11 @@ describe('the journal and its recovery', () => {
     const dir = tempDir();
     const journal = new Journal(dir, new Diagnostics('test', false));
     // Command "run" (id 1111…) started; command "build" (2222…) started and completed; "build"'s records were delivered.
-    journal.expectStarted('0000000000000001', undefined);
-    journal.record(record('0000000000000001', '1111111111111111', 'run', { 'optel.lifecycle': 'started', 'cli.command': 'run' }));
-    journal.expectStarted('0000000000000002', '1111111111111111');
+    const runStarted = record('0000000000000001', '1111111111111111', 'run', { 'optel.lifecycle': 'started', 'cli.command': 'run' });
+    journal.expectStarted(runStarted, undefined);
+    journal.record(runStarted);
     const buildStarted = record('0000000000000002', '2222222222222222', 'build', { 'optel.lifecycle': 'started' });
+    journal.expectStarted(buildStarted, '1111111111111111');
     const buildCompleted = record('2222222222222222', '1111111111111111', 'build', { 'optel.lifecycle': 'completed', 'optel.outcome': 'success' });
     journal.record(buildStarted);
     journal.record(buildCompleted);
