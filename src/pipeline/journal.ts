@@ -1,4 +1,4 @@
-import { closeSync, constants, mkdirSync, openSync, unlinkSync, write } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, rmdirSync, unlinkSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { AttributeValue, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -124,7 +124,16 @@ export class Journal {
     this.#queued = [];
     this.#unacked.clear();
     this.#open.clear();
+    const had = this.#file !== undefined;
     this.#closeFile();
+    // Leave no empty telemetry-pending/ behind (another process's files keep it: ENOTEMPTY).
+    if (had) {
+      try {
+        rmdirSync(this.#dir);
+      } catch {
+        // Not empty, or gone.
+      }
+    }
   }
 
   #append(line: string): void {
@@ -190,7 +199,16 @@ export class Journal {
       if (!isRealDirectory(this.#dir)) throw new Error(`${this.#dir} is not a directory of its own`);
       const path = join(this.#dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}${JOURNAL_SUFFIX}`);
       const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0);
-      this.#file = { fd: openSync(path, flags, 0o600), path, inFlight: 0, closed: false };
+      let fd: number;
+      try {
+        fd = openSync(path, flags, 0o600);
+      } catch (error) {
+        // Another process removed the (then empty) directory in between: make it again, once.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+        fd = openSync(path, flags, 0o600);
+      }
+      this.#file = { fd, path, inFlight: 0, closed: false };
     } catch (error) {
       this.#diagnostics.report('could not open the journal; a signal may lose unsent records', error);
       this.discard();
