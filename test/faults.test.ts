@@ -12,6 +12,7 @@ import { cleanEnv, consentedEnv, FIXTURES, ROOT, runNode, startNode, tempDir } f
 import { appEnv, configDirOf, expectOkRunSends, expectOkRunSendsNothing, receiversForEachTest, runApp, statusOf } from './support/fixture-app.js';
 import { eventBomb, hostileCorpus, pendingBody, protobufField, protobufSpanWithValue, rawCollector, runNodeWithStdin } from './support/hostile.js';
 import { completedRecords, hasStartedAndCompleted, startedRecords } from './support/records.js';
+import { HAS_TERMINAL, NO_TERMINAL } from './support/terminal.js';
 
 const APP = join(FIXTURES, 'app.mjs');
 
@@ -256,12 +257,13 @@ describe('finding 4: a repository or a shared folder can say no, never yes, for 
     await expectOkRunSendsNothing(env, collector, [], root);
   });
 
-  it('opt-out: a committed yes does not skip the first-run notice; a committed no still wins', async () => {
+  it('opt-out: a committed yes does not skip the first-run notice; a committed no still wins', async (context) => {
+    if (!HAS_TERMINAL) context.skip(NO_TERMINAL);
     const collector = await receiver();
     const root = repository();
     writeFileSync(join(root, FILE), '{ "enabled": true }\n');
     const env = appEnv(collector);
-    const first = await expectOkRunSendsNothing(env, collector, [], root);
+    const first = await expectOkRunSendsNothing(env, collector, [], root, { terminal: true });
     expect(first.stderr).toContain('Nothing was sent this time');
     await expectOkRunSends(env, collector, root);
     writeFileSync(join(root, FILE), '{ "enabled": false }\n');
@@ -295,7 +297,8 @@ describe('finding 11: key files', () => {
 });
 
 describe('held: symbolic links in the user directory are replaced, never followed', () => {
-  it('linked consent, notice, key and id files: each is replaced by a file of its own, and what they point to is untouched', async () => {
+  it('linked consent, notice, key and id files: each is replaced by a file of its own, and what they point to is untouched', async (context) => {
+    if (!HAS_TERMINAL) context.skip(NO_TERMINAL);
     const collector = await receiver();
     const env = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
     const dir = configDirOf(env);
@@ -324,7 +327,7 @@ describe('held: symbolic links in the user directory are replaced, never followe
     const fresh = cleanEnv({ FIXTURE_ENDPOINT: collector.url });
     mkdirSync(configDirOf(fresh), { recursive: true });
     symlinkSync(join(elsewhere, 'telemetry-notice.json'), join(configDirOf(fresh), 'telemetry-notice.json'));
-    const noticeRun = await expectOkRunSendsNothing(fresh, collector);
+    const noticeRun = await expectOkRunSendsNothing(fresh, collector, [], undefined, { terminal: true });
     expect(noticeRun.stderr).toContain('Nothing was sent this time');
     expect(lstatSync(join(configDirOf(fresh), 'telemetry-notice.json')).isSymbolicLink()).toBe(false);
     for (const [target, content] of targets) expect(readFileSync(target, 'utf8')).toBe(content);

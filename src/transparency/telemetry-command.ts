@@ -31,7 +31,7 @@ type Subcommand = 'status' | 'enable' | 'disable' | 'reset' | 'describe';
 /** Each subcommand's options (all boolean flags) and one line of help. */
 const SUBCOMMANDS: Readonly<Record<Subcommand, { readonly options: readonly string[]; readonly synopsis: string; readonly does: string }>> = {
   status: { options: ['json'], synopsis: 'status [--json]', does: 'is telemetry on, who decided, your install id, the files used' },
-  enable: { options: ['project'], synopsis: 'enable [--project]', does: 'turn telemetry on (for you, or for this project)' },
+  enable: { options: ['project'], synopsis: 'enable [--project]', does: 'turn telemetry on for you (--project: lift the project\'s no)' },
   disable: { options: ['project'], synopsis: 'disable [--project]', does: 'turn telemetry off and delete the install id and hash key' },
   reset: { options: [], synopsis: 'reset', does: 'forget your answers and the notice, delete the install id and hash key' },
   describe: { options: ['json', 'markdown'], synopsis: 'describe [--json|--markdown]', does: "what is collected, from the app's own catalogue" },
@@ -110,7 +110,7 @@ function subcommandUsage(app: string, name: Subcommand): string {
   const spec = SUBCOMMANDS[name];
   const details: Readonly<Record<Subcommand, readonly string[]>> = {
     status: ['  --json       machine-readable'],
-    enable: ['  --project    write the project file at the repository root (to commit) instead of your user file'],
+    enable: ['  --project    write { "enabled": true } to the project file at the repository root (to commit):', '               it lifts the project\'s no; a project can say no for everyone, but only each user can say yes'],
     disable: ['  --project    write the project file at the repository root (to commit): off for everyone there'],
     reset: ['Pending records are deleted too. The next run is a first run again (it shows the notice', 'and sends nothing). A project file is left alone: it belongs to the project.'],
     describe: ['  --json       the document as JSON', '  --markdown   the document as Markdown (the default)'],
