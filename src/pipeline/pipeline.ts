@@ -155,11 +155,11 @@ export function createPipeline(config: PipelineConfig): Pipeline {
     },
   };
 
-  // Records a previous run could not send go out first, in the background.
+  // What processes that died of a signal left in their journals becomes pending records.
+  if (!config.debug) recoverJournals(config.files.pendingDir, (body) => spool.write(body), diagnostics);
+  // Records a previous run could not send go out first, in the background, scrubbed again.
   const replayAbort = new AbortController();
   // (Not in debug mode: that run must send nothing, and printing would consume them.)
-  // First, what processes that died of a signal left in their journals becomes pending records.
-  if (!config.debug) recoverJournals(config.files.pendingDir, (body) => spool.write(body), diagnostics);
   let replaying: Promise<unknown> = config.debug
     ? Promise.resolve()
     : spool.replay(post, (body) => rescrubPendingBody(body, policy, serialize), replayAbort.signal).catch((error: unknown) => {
