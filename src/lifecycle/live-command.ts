@@ -22,6 +22,8 @@ export interface CommandRecorder {
    * once rather than with the next batch.
    */
   sendStarted(command: ReadableSpan): void;
+  /** Told of a step that has just begun (the journal keeps it, so a signal that ends the process can't hide it). */
+  readonly stepStarted?: ((step: ReadableSpan) => void) | undefined;
 }
 
 /**
@@ -50,7 +52,7 @@ export class LiveCommand {
       // (A recording span is the SDK's, which is also a ReadableSpan.)
       recorder.sendStarted(this.span as unknown as ReadableSpan);
     }
-    this.handle = new LiveCommandHandle(this.span, recorder.tracer, recorder.diagnostics, this.#steps, this.keptOpen);
+    this.handle = new LiveCommandHandle(this.span, recorder.tracer, recorder.diagnostics, this.#steps, this.keptOpen, recorder.stepStarted);
     this.#open = recorder.open;
     this.#openEntry = recorder.open.add(this);
   }
@@ -98,12 +100,14 @@ class LiveHandle implements SpanHandle {
   readonly #tracer: Tracer;
   readonly #diagnostics: Diagnostics;
   readonly #steps: OpenCommands<Span>;
+  readonly #stepStarted: ((step: ReadableSpan) => void) | undefined;
 
-  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics, steps: OpenCommands<Span>) {
+  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics, steps: OpenCommands<Span>, stepStarted: ((step: ReadableSpan) => void) | undefined) {
     this.span = span;
     this.#tracer = tracer;
     this.#diagnostics = diagnostics;
     this.#steps = steps;
+    this.#stepStarted = stepStarted;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
@@ -133,7 +137,9 @@ class LiveHandle implements SpanHandle {
     if (!child) return fn(this);
     // Steps have no started record: see "Steps" in the README.
     const open = this.#steps.add(child);
-    const handle = new LiveHandle(child, this.#tracer, this.#diagnostics, this.#steps);
+    // (A recording span is the SDK's, which is also a ReadableSpan.)
+    if (child.isRecording()) this.#safely(() => this.#stepStarted?.(child as unknown as ReadableSpan));
+    const handle = new LiveHandle(child, this.#tracer, this.#diagnostics, this.#steps, this.#stepStarted);
     let ending: Ending = {};
     try {
       return await fn(handle);
@@ -162,8 +168,15 @@ class LiveHandle implements SpanHandle {
 class LiveCommandHandle extends LiveHandle implements CommandHandle {
   readonly #keptOpen: KeptOpen;
 
-  constructor(span: Span, tracer: Tracer, diagnostics: Diagnostics, steps: OpenCommands<Span>, keptOpen: KeptOpen) {
-    super(span, tracer, diagnostics, steps);
+  constructor(
+    span: Span,
+    tracer: Tracer,
+    diagnostics: Diagnostics,
+    steps: OpenCommands<Span>,
+    keptOpen: KeptOpen,
+    stepStarted: ((step: ReadableSpan) => void) | undefined,
+  ) {
+    super(span, tracer, diagnostics, steps, stepStarted);
     this.#keptOpen = keptOpen;
   }
 

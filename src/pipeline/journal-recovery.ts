@@ -17,7 +17,7 @@ const ABANDONED_MS = 24 * 60 * 60 * 1000;
  * spool sends (re-scrubbed) like any other: every record the process never
  * saw acknowledged, and for each command that started and never completed,
  * a completed record with `optel.outcome=aborted`, ending when the journal
- * was last written. Synchronous, small, and never throws. Returns how many
+ * was last written; the same for each step that began and never ended. Synchronous, small, and never throws. Returns how many
  * journals were recovered.
  */
 export function recoverJournals(dir: string, keep: (body: Uint8Array) => boolean, diagnostics: Diagnostics): number {
@@ -71,6 +71,7 @@ export function bodyOf(text: string, lastWritten: HrTime): Uint8Array | undefine
   let header: Extract<JournalLine, { h: unknown }>['h'] | undefined;
   const records = new Map<string, JournalRecord>();
   const sent = new Set<string>();
+  const steps = new Map<string, JournalRecord>();
   for (const line of text.split('\n')) {
     if (line === '') continue;
     let parsed: JournalLine;
@@ -80,6 +81,7 @@ export function bodyOf(text: string, lastWritten: HrTime): Uint8Array | undefine
       continue; // a line cut short by the process dying mid-write
     }
     if ('h' in parsed) header = parsed.h;
+    else if ('o' in parsed) steps.set(parsed.o.s, parsed.o);
     else if ('r' in parsed) {
       records.set(parsed.r.s, parsed.r);
       if (parsed.sent === 1) sent.add(parsed.r.s);
@@ -92,6 +94,10 @@ export function bodyOf(text: string, lastWritten: HrTime): Uint8Array | undefine
     if (!sent.has(record.s)) spans.push(record);
     // A started record whose command never completed: the command was cut short.
     if (record.cp !== undefined && !records.has(record.p)) spans.push(abortedCompletion(record, lastWritten));
+  }
+  // A step that began and never ended was cut short with its command.
+  for (const step of steps.values()) {
+    if (!records.has(step.s)) spans.push({ ...step, et: lastWritten, a: { ...step.a, 'optel.outcome': 'aborted' } });
   }
   if (spans.length === 0) return undefined;
   return Buffer.from(JSON.stringify(otlpRequest(header, spans)));

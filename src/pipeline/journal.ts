@@ -35,6 +35,8 @@ export interface JournalRecord {
 export type JournalLine =
   | { readonly h: { readonly resource: Readonly<Record<string, AttributeValue>>; readonly scope: { readonly name: string; readonly version?: string } } }
   | { readonly r: JournalRecord; readonly sent?: 1 }
+  /** A step that has begun (scrubbed as it was then); it ends with a record of the same span id. */
+  | { readonly o: JournalRecord }
   | { readonly a: readonly string[] };
 
 /**
@@ -67,6 +69,8 @@ export class Journal {
   readonly #unacked = new Map<string, string>();
   /** Started records of commands still open, by the command's span id. */
   readonly #open = new Map<string, JournalRecord>();
+  /** Steps begun and not yet ended, by span id. */
+  readonly #openSteps = new Map<string, JournalRecord>();
   /** The started record about to be offered to the queue, and its command's parent (the queue may drop it). */
   #nextStarted: { readonly record: ReadableSpan; readonly commandParent: string } | undefined;
 
@@ -90,7 +94,10 @@ export class Journal {
       const line = JSON.stringify({ r: record });
       this.#unacked.set(record.s, line);
       if (record.cp !== undefined) this.#open.set(record.p, record);
-      else this.#open.delete(record.s);
+      else {
+        this.#open.delete(record.s);
+        this.#openSteps.delete(record.s);
+      }
       if (this.#header === undefined) {
         const scope = span.instrumentationScope;
         this.#header = JSON.stringify({
@@ -101,6 +108,18 @@ export class Journal {
       this.#append(line);
     } catch (error) {
       this.#diagnostics.report('could not journal a record', error);
+    }
+  }
+
+  /** A step that has begun: if its record never follows, the next run ends it as aborted. Never throws. */
+  opened(step: ReadableSpan): void {
+    if (this.#stopped) return;
+    try {
+      const record = toRecord(step, undefined);
+      this.#openSteps.set(record.s, record);
+      this.#append(JSON.stringify({ o: record }));
+    } catch (error) {
+      this.#diagnostics.report('could not journal a step', error);
     }
   }
 
@@ -124,6 +143,7 @@ export class Journal {
     this.#queued = [];
     this.#unacked.clear();
     this.#open.clear();
+    this.#openSteps.clear();
     const had = this.#file !== undefined;
     this.#closeFile();
     // Leave no empty telemetry-pending/ behind (another process's files keep it: ENOTEMPTY).
@@ -227,6 +247,7 @@ export class Journal {
       ...(this.#header === undefined ? [] : [this.#header]),
       ...this.#unacked.values(),
       ...[...this.#open.values()].filter((record) => !this.#unacked.has(record.s)).map((record) => JSON.stringify({ r: record, sent: 1 })),
+      ...[...this.#openSteps.values()].map((record) => JSON.stringify({ o: record })),
     ];
     this.#queued = kept;
     this.#bytes = kept.reduce((sum, line) => sum + line.length + 1, 0);

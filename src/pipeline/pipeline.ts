@@ -153,6 +153,18 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       queue.add(record);
       queue.sendSoon();
     },
+    ...(journal === undefined
+      ? {}
+      : {
+          stepStarted(step: ReadableSpan) {
+            try {
+              // Scrubbed now, like every record that reaches the disk.
+              journal.opened(scrubSpan(step, policy));
+            } catch (error) {
+              diagnostics.report('could not journal a step', error);
+            }
+          },
+        }),
   };
 
   // What processes that died of a signal left in their journals becomes pending records.
