@@ -71,6 +71,31 @@ describe('the journal and its recovery', () => {
     expect(attribute(spans[1], 'cli.command')).toBe('run');
   });
 
+  it('a step that began and never ended comes back as aborted; one that ended does not', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir, new Diagnostics('test', false));
+    const started = record('0000000000000005', '3333333333333333', 'serve', { 'optel.lifecycle': 'started' });
+    journal.expectStarted(started, undefined);
+    journal.record(started);
+    const running = record('4444444444444444', '3333333333333333', 'wait', { 'step.kind': 'wait' });
+    const done = record('5555555555555555', '3333333333333333', 'request', {});
+    journal.opened(running);
+    journal.opened(done);
+    journal.record({ ...done, attributes: { 'optel.outcome': 'success' } });
+    journal.settled([started, done]);
+    await settle();
+    const [name] = readdirSync(dir);
+    renameSync(join(dir, name ?? ''), join(dir, `999999999-${name ?? ''}`));
+    const kept: Uint8Array[] = [];
+    recoverJournals(dir, (body) => kept.push(body) > 0, new Diagnostics('test', false));
+    const spans = spansOf(kept[0]);
+    expect(spans.map((span) => [span.name, attribute(span, 'optel.outcome') ?? null])).toEqual([
+      ['serve', 'aborted'],
+      ['wait', 'aborted'],
+    ]);
+    expect(attribute(spans[1], 'step.kind')).toBe('wait');
+  });
+
   it('leaves the journal of a process still running, and its own', async () => {
     const dir = tempDir();
     const journal = new Journal(dir, new Diagnostics('test', false));
