@@ -24,9 +24,33 @@ const CARD_LENGTH = /^\d{13,19}$/;
 // Visa, Mastercard (51-55, 2221-2720), Amex, Discover, JCB, Diners, UnionPay, Maestro.
 const CARD_ISSUER = /^(?:4|5[1-5]|2(?:22[1-9]|2[3-9]\d|[3-6]\d\d|7[01]\d|720)|3[47]|6(?:011|4[4-9]|5|2)|35(?:2[89]|[3-8]\d)|3(?:0[0-5]|[68])|5[06-8]|6[37])/;
 
-/** An IPv4 address worth hiding: not loopback, not the unspecified or broadcast address. */
-export function isIdentifyingIPv4(found: string): boolean {
-  return !found.startsWith('127.') && found !== '0.0.0.0' && found !== '255.255.255.255';
+/**
+ * An IPv4 address worth hiding: not loopback, not the unspecified, a
+ * network (`x.x.x.0`) or the broadcast address, and not a dotted quad that
+ * reads as a version: glued to a letter, `@`, `-` or `_` before it
+ * (`v2.1.0.4`, `jjwt-1.2.3.4`), followed by `-<letter>`, `+` or `_`
+ * (`5.15.153.1-microsoft-standard-WSL2`), after a word such as "version",
+ * "runtime" or "build" (`System.Runtime, Version=4.2.2.0`), or shaped like
+ * one: a one-digit first part and parts of at most two digits (`2.1.0.4`,
+ * `6.0.0.0`). Addresses of that last shape (1.x to 9.x with small parts)
+ * are given up for readable versions; private ranges and most public
+ * addresses have a part of two or three digits up front.
+ */
+export function isIdentifyingIPv4(found: string, text = found, start = 0): boolean {
+  if (found.startsWith('127.') || found === '0.0.0.0' || found === '255.255.255.255' || found.endsWith('.0')) return false;
+  if (VERSION_SHAPED_QUAD.test(found)) return false;
+  const before = text.charCodeAt(start - 1);
+  if (isLetterCode(before) || before === 0x40 /* @ */ || before === 0x2d /* - */ || before === 0x5f /* _ */) return false;
+  const after = text.slice(start + found.length, start + found.length + 2);
+  if (VERSION_TAIL.test(after)) return false;
+  return !VERSION_WORD_BEFORE.test(text.slice(Math.max(0, start - 24), start));
+}
+const VERSION_SHAPED_QUAD = /^[0-9]\.[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{1,2}$/;
+const VERSION_TAIL = /^(?:-[A-Za-z]|\+|_)/;
+const VERSION_WORD_BEFORE = /(?:version|ver|runtime|sdk|release|build|kernel|framework|firmware|driver|update|patch)[ \t]*[:=]?[ \t]*v?$/i;
+
+function isLetterCode(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 /**
@@ -96,29 +120,80 @@ export function entropyBits(text: string): number {
  * A run of token characters that looks machine-generated rather than
  * written: 20 or more characters mixing upper case, lower case and digits,
  * not made mostly of words, with the spread of characters a random string
- * has; or 32 or more single-case hex characters (API keys; also commit ids
- * and digests, which an app should declare `hash` or shorten). A run with
- * many `/` is read as a path or URL and judged by its segments, since
- * base64 secrets rarely hold more than a couple of slashes. Measured on
- * random tokens: catches about 91% of 20-character ones, 98% of 32 and 99%
- * of 40; the prefixed rules catch known token formats whole.
+ * has; 24 or more random letters in both cases, or in one case mixed with
+ * digits; or 32 or more single-case hex characters (API keys; also digests,
+ * which an app should declare `hash` or shorten; a 40-character commit id
+ * right after "commit", "sha" or `@` stays). A run with many `/` is read as
+ * a path or URL and judged by its segments, since base64 secrets rarely
+ * hold more than a couple of slashes; a run of parts joined by `-` or `_`
+ * (`abc_<random>`, `v1-<hex>-<hex>`) is also judged by each long part.
+ * Measured on random tokens: catches about 91% of 20-character ones, 98% of
+ * 32 and 99% of 40; the prefixed rules catch known token formats whole.
  */
-export function isHighEntropyToken(found: string): boolean {
+export function isHighEntropyToken(found: string, text = found, start = 0): boolean {
   const segments = found.split('/');
-  if (segments.length > 3) return segments.some((segment) => segment.length >= 20 && isRandomLooking(segment));
-  return isRandomLooking(found);
+  if (segments.length > 3) return segments.some((segment) => segment.length >= 20 && isRandomOrHasRandomPart(segment));
+  if (found.length === 40 && HEX_TOKEN.test(found) && COMMIT_CONTEXT.test(text.slice(Math.max(0, start - 12), start))) return false;
+  return isRandomOrHasRandomPart(found);
 }
+// `commit 1a2b…`, `sha: 1a2b…`, `actions/checkout@1a2b…`, `/commit/1a2b…`.
+const COMMIT_CONTEXT = /(?:commit|sha1?|rev(?:ision)?|head|ref|tree|blob)[ \t:=/#]{1,3}$|@$/i;
+
+function isRandomOrHasRandomPart(token: string): boolean {
+  if (isRandomLooking(token)) return true;
+  if (!PART_SEPARATOR.test(token)) return false;
+  return token.split(PART_SEPARATOR).some((part) => part.length >= 20 && isRandomLooking(part));
+}
+const PART_SEPARATOR = /[-_]/;
 
 function isRandomLooking(token: string): boolean {
   if (token.length < 20) return false;
   if (HEX_TOKEN.test(token)) return token.length >= 32 && HAS_DIGIT.test(token) && HAS_LETTER.test(token) && entropyBits(token) >= 3;
-  if (!HAS_UPPER.test(token) || !HAS_LOWER.test(token) || !HAS_DIGIT.test(token)) return false;
-  // Written identifiers (`ConfigurationV2Loader1234`) are mostly words; in
-  // random text, runs of three or more lower-case letters are rare.
-  if (wordShare(token) >= 0.5) return false;
-  // Random text of length n over ~64 symbols reaches about log2(n) bits per
-  // character for short n; text with repeated characters stays below.
-  return entropyBits(token) >= Math.min(4, 0.85 * Math.log2(token.length));
+  const upper = HAS_UPPER.test(token);
+  const lower = HAS_LOWER.test(token);
+  const digit = HAS_DIGIT.test(token);
+  const spread = entropyBits(token) >= Math.min(4, 0.85 * Math.log2(token.length));
+  if (upper && lower && digit) {
+    // Written identifiers (`ConfigurationV2Loader1234`) are mostly words; in
+    // random text, runs of three or more lower-case letters are rare.
+    // Random text of length n over ~64 symbols reaches about log2(n) bits per
+    // character for short n; text with repeated characters stays below.
+    return wordShare(token) < 0.5 && spread;
+  }
+  if (token.length < 24 || !spread) return false;
+  // Random letters in both cases change case about every other character;
+  // camelCase words change once a word.
+  if (upper && lower) return wordShare(token) < 0.3 && switches(token, isUpperCode) >= 0.3 * token.length;
+  // One case and digits (base32, base36): letters and digits alternate
+  // often, where words with a number glued on do not.
+  if ((upper || lower) && digit) return switches(token, isDigitCode) >= 0.25 * token.length && digitShare(token) >= 0.15;
+  return false;
+}
+
+/** How often `test` changes value between neighbouring characters. */
+function switches(token: string, test: (code: number) => boolean): number {
+  let count = 0;
+  let previous = test(token.charCodeAt(0));
+  for (let i = 1; i < token.length; i++) {
+    const current = test(token.charCodeAt(i));
+    if (current !== previous) count++;
+    previous = current;
+  }
+  return count;
+}
+
+function digitShare(token: string): number {
+  let digits = 0;
+  for (let i = 0; i < token.length; i++) if (isDigitCode(token.charCodeAt(i))) digits++;
+  return digits / token.length;
+}
+
+function isUpperCode(code: number): boolean {
+  return code >= 0x41 && code <= 0x5a;
+}
+
+function isDigitCode(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }
 
 /** The share of characters in word-like runs: an optional capital and three or more lower-case letters. */
@@ -148,12 +223,57 @@ export function isBearerToken(found: string): boolean {
 /**
  * The value of a `password=` / `token:` style assignment, unless it is a
  * placeholder (empty-ish, a boolean, a small number, masked, already
- * redacted, a variable reference).
+ * redacted) or an expression that names where the secret comes from
+ * rather than the secret (`${DB_PASS}`, `$DB_PASS`, `var.db_password`,
+ * `process.env.TOKEN`, `os.getenv("TOKEN")`, `{{ .Values.password }}`).
  */
 export function isAssignedSecret(found: string): boolean {
-  return !PLACEHOLDER.test(found);
+  return !PLACEHOLDER.test(found) && !isExpression(found);
 }
-const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|\d{1,3}|\*+|x+|\.+|\[redacted:.*|\$\{?\w*\}?|%\w+%|<[^>]*>?)$/i;
+const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|on|off|\d{1,3}|\*+|x+|\.+|…|-+|\[redacted:.*|\[user\].*|\[other\]|\$[A-Za-z_]\w*|\$[{(].*|\{\{.*|#\{.*|%\w+%|%\(.*|<[^>]*>?|@\w+@)$/i;
+
+/**
+ * Code that names a value: a dotted path from a root that holds settings or
+ * inputs (`var.db_password`, `secrets.NPM_TOKEN`, `settings.SECRET_KEY`),
+ * `.Values.x` (Helm), or a call or index (`os.getenv(`, `ENV[`).
+ */
+function isExpression(found: string): boolean {
+  if (CALL_OR_INDEX.test(found) || HELM_VALUE.test(found)) return true;
+  const dotted = DOTTED_PATH.exec(found);
+  return dotted !== null && CODE_ROOTS.has(dotted[1] ?? '');
+}
+const CALL_OR_INDEX = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[([]/;
+const HELM_VALUE = /^\.[A-Z][A-Za-z0-9]*(?:\.[A-Za-z_][\w-]*)*$/;
+const DOTTED_PATH = /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$-]*)+\}?$/;
+const CODE_ROOTS: ReadonlySet<string> = new Set([
+  'var', 'local', 'locals', 'module', 'data', 'self', 'this', 'process', 'env', 'ENV', 'Env', 'os', 'config', 'conf', 'cfg',
+  'settings', 'Settings', 'props', 'params', 'args', 'secrets', 'vars', 'inputs', 'values', 'Values', 'ctx', 'context',
+  'options', 'opts', 'req', 'request', 'app', 'System', 'import', 'window', 'global', 'globalThis', 'steps', 'needs',
+  'matrix', 'github', 'each', 'item', 'sys', 'vault', 'keyvault', 'credentials', 'creds', 'cli', 'flags', 'Config',
+]);
+
+/**
+ * The value of a short name (`DB_PASS`, `stripeKey`, `"auth"`): a secret
+ * when it looks like one, since `key: value` and `sortKey: createdAt` are
+ * common and harmless. Six or more characters, and a digit, base64 of `user:password`, 12 or more characters in
+ * both cases that are not camelCase words, or 20 or more characters.
+ */
+export function isWeakNameSecret(found: string): boolean {
+  if (found.length < 6 || !isAssignedSecret(found)) return false;
+  if (HAS_DIGIT.test(found)) return true;
+  if (found.length >= 20) return true;
+  if (found.length >= 8 && BASE64.test(found) && isBasicCredential(found)) return true;
+  return found.length >= 12 && HAS_UPPER.test(found) && HAS_LOWER.test(found) && !CAMEL_WORDS.test(found);
+}
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const CAMEL_WORDS = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
+
+/** `user:password` (curl -u): a password part, and not a uid:gid pair (`docker run -u 1000:1000`). */
+export function isUserPassword(found: string): boolean {
+  const colon = found.indexOf(':');
+  const password = found.slice(colon + 1);
+  return password !== '' && !/^\d+:\d+$/.test(found) && isAssignedSecret(password);
+}
 
 /** Local parts that name a service account, not a person (`git@github.com:org/repo`). */
 export function isPersonalEmail(found: string): boolean {

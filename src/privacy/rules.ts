@@ -7,11 +7,13 @@
  * Every pattern must run in time linear in its input. The rules for that:
  * no repeated group that holds an unbounded quantifier (so no group can
  * split the same text in many ways), no two adjacent unbounded quantifiers
- * over overlapping characters, and a one-character lookbehind (or a literal
+ * over overlapping characters (bounded ones, `{0,32}`, cost at most their
+ * bound per position), and a one-character lookbehind (or a literal
  * prefix) so a failed attempt inside a long run of the same characters is
- * not retried from every position of that run. test/unit/scrub-text.test.ts
- * checks the first rule mechanically; `npm run bench` times a 1 MB
- * adversarial value.
+ * not retried from every position of that run. Lookbehinds that look
+ * further back are bounded (`{0,8}` segments of at most 64 characters).
+ * test/unit/scrub-text.test.ts checks the first rule mechanically; `npm run
+ * bench` times a 1 MB adversarial value.
  */
 import {
   isAssignedSecret,
@@ -24,6 +26,8 @@ import {
   isOtherUserName,
   isPersonalEmail,
   isUrlCredential,
+  isUserPassword,
+  isWeakNameSecret,
 } from './rule-checks.js';
 
 export interface ScrubRule {
@@ -37,8 +41,12 @@ export interface ScrubRule {
    * is replaced.
    */
   readonly pattern: RegExp;
-  /** A second look at the part to be replaced; `false` keeps it. */
-  readonly confirm?: (found: string) => boolean;
+  /**
+   * A second look at the part to be replaced; `false` keeps it. `text` and
+   * `start` give the surroundings, for the checks that read context (a
+   * dotted quad after "version" is a version).
+   */
+  readonly confirm?: (found: string, text: string, start: number) => boolean;
   /** What replaces the match; default `[redacted:<id>]`. */
   readonly marker?: string;
   /** Text every match holds: the pattern isn't run on text without it (a much cheaper test). */
@@ -48,6 +56,103 @@ export interface ScrubRule {
 /** Characters of a token-like run (base64, base64url, hex, most API key alphabets). */
 const TOKEN = 'A-Za-z0-9+/=_-';
 
+/**
+ * Names whose value is a secret whatever it looks like, matched anywhere in
+ * a key (`githubToken`, `DB_PASSWORD`, `x-api-key`), case-insensitive.
+ */
+const SECRET_NAME =
+  '(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?(?:token|key)|account[_-]?key|shared[_-]?access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|session[_-]?key|key[_-]?data|webhook[_-]?url|connection[_-]?string|dsn)';
+/** What may follow such a name and still name the same value (`password_hash`, `token2`, `secretValue`). */
+const NAME_SUFFIX = '(?:[_.-]?(?:key|token|secret|value|string|b64|base64|hash|data|enc|encrypted|plain|text|raw|[0-9]))?';
+/**
+ * Short or common words that name a secret only as a whole word or the last
+ * word of a camelCase or SCREAMING_CASE name (`DB_PASS`, `dbPass`,
+ * `stripeKey`, `"auth"`): case-sensitive, so `compass` and `bypass` are not
+ * read as `pass`. Their values are judged (see isWeakNameSecret).
+ */
+const WEAK_NAME =
+  '(?:(?<![A-Za-z])(?:pass|pw|key|auth|sig|salt|pin|otp)|(?<=[a-z0-9])(?:Pass|Pw|Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:PASS|PW|KEY|AUTH|SIG|SALT|PIN|OTP))';
+/** Quotes and brackets that may close a key (`"token"`, `['token']`, `("token"`), also JSON-escaped. */
+const KEY_CLOSE = '(?:\\\\?["\'`\\])]){0,2}';
+/** A type between a name and its `=` (`var token string =`, `apiKey: string =`, `api_key: &str =`). */
+const TYPE =
+  "(?:[ \\t]*:?[ \\t]*(?:string|String|str|SecretStr|Secret|Final|Optional\\[str\\]|&(?:'static[ \\t]+)?str|char[ \\t]*\\*|\\[\\]byte))?";
+/**
+ * Every way a language or config format ties a value to a name: `=`, `:`
+ * (followed by a blank or a quote, so `group:artifact` is not one), `:=`,
+ * `::=`, `?=`, `.=`, `+=`, `=>`, and a comma after a quoted name
+ * (`setProperty("X_TOKEN", "…")`, `define('API_KEY', '…')`).
+ */
+const CONNECT = '(?:::=|:=|\\?=|\\.=|\\+=|=>|={1,3}|:(?=[ \\t"\'`\\\\])|(?<=["\'`][ \\t]{0,32}),)';
+/** An opening quote, also JSON-escaped (`\"`) or C#-verbatim (`@"`). */
+const OPEN = '(?:@?\\\\?["\'`])?';
+/**
+ * The value: inside quotes, everything up to the closing quote (spaces
+ * included, at most 256 characters); otherwise up to a blank or the
+ * punctuation that ends a value.
+ */
+const VALUE = '(?:(?<=["\'`])[^"\'`\\n]{1,256}(?=\\\\?["\'`])|[^\\s"\'`&,;<>]+)';
+/** Blanks around a connector; bounded, since `password       = "…"` is common and a run of thousands is not. */
+const BLANKS = '[ \\t]{0,32}';
+
+/** `name <connector> value`, for a name from `names`. */
+function assignment(names: string): string {
+  return `(?<lead>${names}${KEY_CLOSE}${TYPE}${BLANKS}${CONNECT}${BLANKS}${OPEN})${VALUE}`;
+}
+
+/**
+ * Token formats that name their issuer in a fixed prefix. One entry each,
+ * kept whole (prefix and all) so a reader sees what was there.
+ */
+const PROVIDER_TOKENS = [
+  'hf_[A-Za-z]{30,40}', // Hugging Face
+  'api_org_[A-Za-z]{30,40}', // Hugging Face organisation
+  'gsk_[A-Za-z0-9]{40,60}', // Groq
+  'tskey-[A-Za-z0-9-]{16,}', // Tailscale
+  'AGE-SECRET-KEY-1[0-9A-Z]{50,}', // age
+  'ABSK[A-Za-z0-9+/=]{20,}', // Amazon Bedrock API keys
+  'bedrock-api-key-[A-Za-z0-9+/=]{20,}', // Amazon Bedrock short-term keys
+  'pypi-[A-Za-z0-9_-]{40,}', // PyPI
+  'do[opr]_v1_[a-f0-9]{64}', // DigitalOcean
+  'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}', // Shopify
+  'dapi[a-f0-9]{32}(?:-[0-9])?', // Databricks
+  'dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{40,44}', // Doppler
+  'lin_(?:api|oauth)_[A-Za-z0-9]{40}', // Linear
+  'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', // SendGrid
+  '(?:SK|AC)[0-9a-f]{32}', // Twilio API key and account SIDs
+  'xai-[A-Za-z0-9]{40,}', // xAI
+  'pplx-[A-Za-z0-9]{40,}', // Perplexity
+  'r8_[A-Za-z0-9]{30,}', // Replicate
+  'figd_[A-Za-z0-9_-]{30,}', // Figma
+  'gl(?:c|sa)_[A-Za-z0-9+/=_]{30,}', // Grafana
+  'sntry[su]_[A-Za-z0-9+/=_]{30,}', // Sentry
+  'sbp_[a-f0-9]{40}', // Supabase
+  'sb_secret_[A-Za-z0-9_-]{20,}', // Supabase
+  'hv[sbr]\\.[A-Za-z0-9_-]{20,}', // HashiCorp Vault
+  '[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{40,}', // Terraform Cloud
+  'PMAK-[a-f0-9]{24}-[a-f0-9]{34}', // Postman
+  'AT(?:ATT|CTT)[A-Za-z0-9_=-]{30,}', // Atlassian
+  'NR(?:AK|JS|II)-[A-Za-z0-9]{19,32}', // New Relic
+  'pul-[a-f0-9]{40}', // Pulumi
+  'key-[a-f0-9]{32}', // Mailgun
+  'ntn_[A-Za-z0-9]{40,}', // Notion
+  'secret_[A-Za-z0-9]{43}', // Notion (legacy)
+  'nfp_[A-Za-z0-9]{36,}', // Netlify
+  'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}', // PlanetScale
+  'fo1_[A-Za-z0-9_-]{30,}', // Fly.io
+  'sq0(?:atp|csp)-[A-Za-z0-9_-]{22,}', // Square
+  'EAAA[A-Za-z0-9_-]{60,}', // Square access tokens
+  'HRKU-[A-Za-z0-9_-]{30,}', // Heroku
+  'rnd_[A-Za-z0-9]{30,}', // Render
+  'dckr_pat_[A-Za-z0-9_-]{20,}', // Docker Hub
+  'LTAI[A-Za-z0-9]{12,20}', // Alibaba Cloud
+  'GR1348941[A-Za-z0-9_-]{20,}', // GitLab runner registration
+  '1//0[A-Za-z0-9_-]{30,}', // Google OAuth refresh tokens
+  'AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,}', // Twitter/X app bearer tokens
+  '[0-9]{8,10}:AA[A-Za-z0-9_-]{30,}', // Telegram bots
+  '[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}', // Azure AD client secrets
+];
+
 export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'private-key',
@@ -56,10 +161,28 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[^]*?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[^]*)/g,
   },
   {
+    id: 'private-key',
+    hint: 'LS0tLS1CRUdJT',
+    what: 'PEM blocks encoded in base64 (the client-key-data of a kube config)',
+    pattern: /LS0tLS1CRUdJT[A-Za-z0-9+/=]*/g,
+  },
+  {
+    id: 'private-key',
+    hint: 'PuTTY-User-Key-File-',
+    what: 'PuTTY private key files (to the end of the text)',
+    pattern: /PuTTY-User-Key-File-[0-9]:[^]*/g,
+  },
+  {
     id: 'jwt',
+    hint: 'ey',
+    what: 'JSON Web Tokens and their kin (base64url JSON starting `ey`, two to five dot-separated parts)',
+    pattern: /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g,
+  },
+  {
+    id: 'token',
     hint: 'eyJ',
-    what: 'JSON Web Tokens (header.payload.signature)',
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    what: 'base64-encoded JSON blobs (service account and session tokens: `ops_eyJ…`, `sntrys_eyJ…`, `sk.eyJ…`)',
+    pattern: /(?<![A-Za-z0-9+/=_-])(?:[a-z]{2,8}_)?eyJ[A-Za-z0-9+/=_-]{16,}/g,
   },
   {
     id: 'aws-access-key',
@@ -75,11 +198,11 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     id: 'gitlab-token',
     hint: 'gl',
     what: 'GitLab tokens (glpat-, gldt-, glrt-, glptt-, glsoat-, glcbt-, glimt-, glagent-, glffct-)',
-    pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|soat|cbt|imt|agent|ffct|oas|ft)-[A-Za-z0-9_-]{20,}/g,
+    pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|soat|cbt|imt|agent|ffct|oas|ft|wt)-[A-Za-z0-9_.-]{20,}/g,
   },
   {
     id: 'slack-token',
-    what: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xapp-)',
+    what: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-)',
     pattern: /(?<![A-Za-z0-9_-])(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g,
   },
   {
@@ -87,6 +210,12 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     hint: 'hooks.slack.com/',
     what: 'Slack incoming webhook paths',
     pattern: /(?<lead>hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g,
+  },
+  {
+    id: 'webhook',
+    hint: '/api/webhooks/',
+    what: 'Discord webhook paths',
+    pattern: /(?<lead>\/api\/webhooks\/)[0-9]{5,}\/[A-Za-z0-9_-]+/g,
   },
   {
     id: 'npm-token',
@@ -108,14 +237,20 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'openai-key',
     hint: 'sk-',
-    what: 'OpenAI- and Anthropic-style keys (sk-proj-, sk-svcacct-, sk-ant-, sk- plus 32 or more letters and digits)',
-    pattern: /(?<![A-Za-z0-9_-])sk-(?:(?:proj|svcacct|admin|ant)-[A-Za-z0-9_-]{20,}|[A-Za-z0-9]{32,}(?![A-Za-z0-9_-]))/g,
+    what: 'OpenAI-, Anthropic- and OpenRouter-style keys (sk-proj-, sk-svcacct-, sk-ant-api03-, sk-or-v1-, sk- plus 20 or more characters with a digit)',
+    pattern: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/g,
+    confirm: (found) => /[0-9]/.test(found),
+  },
+  {
+    id: 'provider-token',
+    what: `prefixed tokens of other providers: ${PROVIDER_TOKENS.length} formats (Hugging Face hf_, Groq gsk_, Tailscale tskey-, age AGE-SECRET-KEY-, Bedrock ABSK, PyPI, DigitalOcean, Shopify, Databricks, Doppler, Linear, SendGrid, Twilio, Vault, Atlassian, Azure client secrets, …)`,
+    pattern: new RegExp(`(?<![A-Za-z0-9_-])(?:${PROVIDER_TOKENS.join('|')})(?![A-Za-z0-9])`, 'g'),
   },
   {
     id: 'url-credentials',
     hint: '://',
-    what: 'user and password in URLs (scheme://user:password@host)',
-    pattern: /(?<lead>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/)[^\s/?#@:]+(?::[^\s/?#@]*)?(?<trail>@)/g,
+    what: 'user and password in URLs (scheme://user:password@host, also scheme://:password@host)',
+    pattern: /(?<lead>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/)(?:[^\s/?#@:]+(?::[^\s/?#]*)?|:[^\s/?#]+)(?<trail>@)/g,
     confirm: isUrlCredential,
   },
   {
@@ -134,9 +269,71 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
-    what: 'values assigned to password, secret, token, api key, access key, private key, client secret or credentials (key=value, key: value, "key": "value")',
-    pattern:
-      /(?<lead>(?:password|passwd|passphrase|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credentials?|auth[_-]?(?:token|key))(?:[_.-]?(?:key|token|secret|value|string|b64|base64|hash))?["']?[ \t]{0,3}[:=][ \t]{0,3}["']?)[^\s"'&,;<>]+/gi,
+    hint: '<',
+    what: 'the text of XML elements named like a secret (<password>…</password>, <apiToken>…</apiToken>)',
+    pattern: new RegExp(`(?<lead><(?:[A-Za-z0-9_-]{1,40}:)?[A-Za-z0-9_.-]{0,40}${SECRET_NAME}${NAME_SUFFIX}(?:[ \\t][^<>]{0,200})?>)[^<]{1,512}(?<trail></)`, 'gi'),
+    confirm: (found) => isAssignedSecret(found.trim()),
+  },
+  {
+    id: 'secret',
+    what: 'the value of a key/value pair whose key is named like a secret (<add key="ClearTextPassword" value="…"/>, name: API_TOKEN / value: …)',
+    pattern: new RegExp(
+      `(?<lead>(?<![A-Za-z0-9_])(?:key|name)["']?[ \\t]*[:=][ \\t]*["']?[A-Za-z0-9_.-]{0,40}${SECRET_NAME}${NAME_SUFFIX}["']?(?:[ \\t]*,[ \\t]*|[ \\t]+|[ \\t]*\\r?\\n[ \\t]*-?[ \\t]*)["']?value["']?[ \\t]*[:=][ \\t]*${OPEN})${VALUE}`,
+      'gi',
+    ),
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    what: 'values assigned to a name like password, secret, token, api key, access key, private key, client secret or credentials, in every syntax (=, :, :=, ::=, ?=, .=, +=, =>, typed declarations, setProperty("X_TOKEN", "…"))',
+    pattern: new RegExp(assignment(`${SECRET_NAME}${NAME_SUFFIX}`), 'gi'),
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    what: 'values assigned to short names such as pass, pw, key, auth, sig, salt, pin (DB_PASS=, stripeKey:, "auth": …) when the value looks like a credential',
+    pattern: new RegExp(assignment(WEAK_NAME), 'g'),
+    confirm: isWeakNameSecret,
+  },
+  {
+    id: 'secret',
+    what: 'values given after a blank to a secret-named variable (Dockerfile ENV/ARG, fish set -x, csh setenv)',
+    pattern: new RegExp(`(?<lead>(?<![A-Za-z0-9_-])(?:ENV|ARG|setenv|set[ \\t]+-[gxUlu]{1,4})[ \\t]+[A-Za-z0-9_]{0,40}${SECRET_NAME}[A-Za-z0-9_]{0,20}[ \\t]+["']?)[^\\s=\\\\"'][^\\s"']*`, 'gi'),
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    hint: 'password',
+    what: 'passwords in .netrc lines (machine … login … password …)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:machine|default|login)[ \t][^\n]{0,200}?(?<![A-Za-z0-9_-])password[ \t]+)[^\s]+/g,
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    hint: '-',
+    what: 'user:password after curl -u / --user / --proxy-user (the user name goes too: it is personal)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:-u|-U|--user|--proxy-user)(?:[ \t]{1,8}|=)["']?)[^\s"':]*:[^\s"']+/g,
+    confirm: isUserPassword,
+  },
+  {
+    id: 'secret',
+    hint: '-p',
+    what: 'a password glued to -p after -u <user> (mysql -u root -pS3cret)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])-u[ \t]*[^\s-][^\s]{0,63}[ \t]{1,8}-p)[^\s-][^\s]*/g,
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    hint: 'BUNDLE',
+    what: 'Bundler credentials (BUNDLE_<HOST>=user:password, bundle config set <host> user:password)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_])BUNDLE_[A-Z0-9_]{0,80}__[A-Z0-9_]{1,80}[ \t]*[=:][ \t]*["']?)[^\s"']+/g,
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    hint: 'bundle',
+    what: 'Bundler credentials given on the command line (bundle config set <host> user:password)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])bundle[ \t]+config(?:[ \t]+set)?(?:[ \t]+--[a-z]{1,10})?[ \t]+[A-Za-z0-9_-]{1,63}(?:\.[A-Za-z0-9_-]{1,63}){1,6}[ \t]+)[^\s]+/g,
     confirm: isAssignedSecret,
   },
   {
@@ -144,12 +341,12 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     what: 'values of command-line flags such as --password, --token, --api-key, --client-secret given after a space',
     hint: '-',
     pattern:
-      /(?<lead>(?<![A-Za-z0-9_-])--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|secret|token|api-?key|access-?key|private-?key)[ \t]{1,3})[^\s-][^\s]*/gi,
+      /(?<lead>(?<![A-Za-z0-9_-])--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|credentials?)[ \t]{1,3})[^\s-][^\s]*/gi,
     confirm: isAssignedSecret,
   },
   {
     id: 'token',
-    what: 'other high-entropy tokens: 20+ characters mixing upper case, lower case and digits with a random spread, or 32+ hex characters',
+    what: 'other machine-made tokens: 20+ characters mixing upper case, lower case and digits with a random spread, 24+ random letters in both cases or one case with digits, 32+ hex characters, also as the last part of a prefixed token (`abc_<random>`)',
     pattern: new RegExp(`(?<![${TOKEN}])[${TOKEN}]{20,}`, 'g'),
     confirm: isHighEntropyToken,
   },
@@ -160,7 +357,7 @@ export const SECRET_RULES: readonly ScrubRule[] = [
  * arguments (`['--password', 'hunter2']`), where the value is an element of
  * its own.
  */
-export const SECRET_FLAG_ARGUMENT = /^--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|secret|token|api-?key|access-?key|private-?key)$/i;
+export const SECRET_FLAG_ARGUMENT = /^--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|credentials?)$/i;
 
 export const PERSONAL_RULES: readonly ScrubRule[] = [
   {
@@ -178,7 +375,7 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'ip',
-    what: 'IPv4 addresses other than loopback',
+    what: 'IPv4 addresses other than loopback, network (x.x.x.0) and broadcast addresses, and other than dotted quads that read as versions (see isIdentifyingIPv4)',
     hint: '.',
     pattern: /(?<![0-9.])(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?![0-9]|\.[0-9])/g,
     confirm: isIdentifyingIPv4,
@@ -199,40 +396,62 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
   },
 ];
 
+/** A path segment: what may sit between two separators. */
+const SEGMENT = '[^\\\\/¥\\s"\'<>|:;,()]{1,64}';
+/** A user name: not starting with a dot (`/github/home/.cache` is no one's home). */
+const USER_NAME = '[^.\\\\/\\s"\'<>|:;,()[\\]{}=*?`][^\\\\/\\s"\'<>|:;,()[\\]{}=*?`]*';
+const WINDOWS_USER_NAME = '[^.\\\\/¥\\t\\n\\r"\'<>|:;,()[\\]{}=*?`][^\\\\/¥\\t\\n\\r"\'<>|:;,()[\\]{}=*?`]*';
+const BACKSLASH = '(?:\\\\{1,2}|¥)';
+const ANY_SEPARATOR = '(?:\\\\{1,2}|/|¥)';
+
 /**
  * The user-name segment of any home directory, the current user's or
  * another's: `/home/x`, `/var/home/x`, `/Users/x`, `C:\\Users\\x` (also with
- * forward or doubled backslashes, as in JSON). Windows names may hold spaces
+ * forward or doubled backslashes, as in JSON, or `¥` as Japanese systems
+ * show the backslash), also deeper in an absolute path
+ * (`/path/to/Users/x`, `/mnt/c/Users/x`). Windows names may hold spaces
  * (`C:\\Users\\Jane Doe`); on other systems a space ends the name.
  */
 export const HOME_SEGMENT_RULES: readonly ScrubRule[] = [
   {
     id: 'user',
-    what: 'the user-name segment of /home/<name>, /var/home/<name> and /Users/<name>',
+    what: 'the user-name segment of /home/<name>, /var/home/<name> and /Users/<name>, also inside a longer absolute path (not in a URL or a relative path)',
     hint: '/',
-    pattern: /(?<lead>(?<![A-Za-z0-9_.~-])(?:\/var|\/export)?\/(?:home|Users)\/)[^\\/\s"'<>|:;,()[\]{}=*?`]+/g,
-    confirm: isOtherUserName,
+    // The segments before `/home/` must start an absolute path: at the start
+    // of the text, after a blank or punctuation, or after `file://`.
+    pattern: new RegExp(`(?<lead>(?<=(?:^|[^A-Za-z0-9_.~/-]|file://)(?:/${SEGMENT}){0,8})/(?:home|Users)/)${USER_NAME}`, 'g'),
+    confirm: isAnotherPersonsHome,
     marker: '[user]',
   },
   {
     id: 'user',
-    what: 'the user-name segment of C:\\Users\\<name> and C:\\Documents and Settings\\<name>',
-    hint: ':',
-    pattern: /(?<lead>(?<![A-Za-z0-9_.~-])[A-Za-z]:(?:\\{1,2}|\/)(?:Users|Documents and Settings)(?:\\{1,2}|\/))[^\\/\t\n\r"'<>|:;,()[\]{}=*?`]+/gi,
-    confirm: isOtherUserName,
+    what: 'the user-name segment of C:\\Users\\<name>, C:\\Documents and Settings\\<name>, \\\\server\\Users\\<name> and ¥Users¥<name>, also deeper in a path',
+    pattern: new RegExp(
+      `(?<lead>(?<![A-Za-z0-9_.~-])(?:[A-Za-z]:${ANY_SEPARATOR}(?:${SEGMENT}${ANY_SEPARATOR}){0,8}|${BACKSLASH}(?:${SEGMENT}${BACKSLASH}){0,8})(?:Users|Documents and Settings)${ANY_SEPARATOR})${WINDOWS_USER_NAME}`,
+      'gi',
+    ),
+    confirm: isAnotherPersonsHome,
     marker: '[user]',
   },
 ];
 
+/** A home directory's name that is a person's: not shared (`/Users/Shared`), not a role or CI account (`/home/runner`). */
+function isAnotherPersonsHome(found: string): boolean {
+  return isOtherUserName(found) && !GENERIC_ACCOUNTS.has(found.toLowerCase());
+}
+
 /**
  * Account names that name a role or a machine, not a person. Path segments
  * equal to the current user's name are replaced unless it is one of these
- * (replacing `node` or `runner` would mangle ordinary paths).
+ * (replacing `node` or `runner` would mangle ordinary paths), and another
+ * user's home keeps its name when it is one of these (`/home/runner/work`
+ * on a CI machine).
  */
 export const GENERIC_ACCOUNTS: ReadonlySet<string> = new Set([
   'root', 'admin', 'administrator', 'user', 'users', 'guest', 'default', 'public', 'shared', 'node', 'app', 'www-data',
-  'nobody', 'runner', 'ubuntu', 'debian', 'ec2-user', 'centos', 'fedora', 'vagrant', 'jenkins', 'gitlab-runner',
-  'build', 'builder', 'buildkite-agent', 'circleci', 'travis', 'vscode', 'codespace', 'gitpod', 'docker', 'git',
+  'nobody', 'runner', 'runneradmin', 'ubuntu', 'debian', 'ec2-user', 'centos', 'fedora', 'vagrant', 'jenkins', 'gitlab-runner',
+  'build', 'builder', 'buildkite-agent', 'circleci', 'travis', 'vscode', 'codespace', 'gitpod', 'docker', 'git', 'vsts',
+  'vsts_azpcontainer', 'azureuser', 'appveyor', 'semaphore', 'linuxbrew', 'cloudshell-user', 'developer', 'dev',
 ]);
 
 /** Longest clear value scanned; the rest is cut off first (and marked) so scanning cost stays bounded. */

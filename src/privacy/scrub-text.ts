@@ -57,7 +57,7 @@ export function applyRule(text: string, rule: ScrubRule): string {
     const trail = match.groups?.['trail'] ?? '';
     const start = match.index + lead.length;
     const end = match.index + whole.length - trail.length;
-    if (rule.confirm && !rule.confirm(text.slice(start, end))) {
+    if (rule.confirm && !rule.confirm(text.slice(start, end), text, start)) {
       // Look again from the next character: a harmless lookalike may hide a
       // real match that overlaps it (`12 4111 1111 1111 1111` is not a card
       // number as a whole, but holds one). Each rule's lookbehind or bounded

@@ -152,13 +152,29 @@ describe('high-entropy tokens', () => {
     expect(scrubText('quick7Z2brown4X9jumps')).toBe('quick7Z2brown4X9jumps');
   });
 
-  it('a run that does not mix upper case, lower case and digits is not a token', () => {
-    for (const text of ['k3j5h7g9f2d4s6a8q1w3e5r7', 'K3J5H7G9F2D4S6A8Q1W3E5R7']) expect(scrubText(text)).toBe(text);
+  it('24 or more random characters of one case mixed with digits are a token (base32, base36 keys)', () => {
+    for (const text of ['k3j5h7g9f2d4s6a8q1w3e5r7', 'K3J5H7G9F2D4S6A8Q1W3E5R7']) expect(scrubText(text)).toBe('[redacted:token]');
   });
 
-  it('32 or more hex characters (a digest, a commit id) are caught in either case', () => {
-    for (const text of ['0123456789abcdef0123456789abcdef', '0123456789ABCDEF0123456789ABCDEF', 'abcd0123abcd0123abcd0123abcd0123', 'commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904']) {
+  it('words of one case with a number glued on are not a token', () => {
+    for (const text of ['releasecandidatebuild2024', 'DEPLOYMENT_TARGET_REGION_EU_2', 'kubernetesdeploymentv2']) expect(scrubText(text)).toBe(text);
+  });
+
+  it('24 or more random letters in both cases are a token; camelCase words are not', () => {
+    expect(scrubText('hf_QmTxRbWkLpZvNcYsDgHjFeUaKiOqXwMnBvCz')).toBe('[redacted:provider-token]');
+    expect(scrubText('xQmTxRbWkLpZvNcYsDgHjFeUaKiOq')).toBe('[redacted:token]');
+    expect(scrubText('getUserAccountSettingsHandlerForAdmin')).toBe('getUserAccountSettingsHandlerForAdmin');
+  });
+
+  it('32 or more hex characters (a digest, an API key) are caught in either case', () => {
+    for (const text of ['0123456789abcdef0123456789abcdef', '0123456789ABCDEF0123456789ABCDEF', 'abcd0123abcd0123abcd0123abcd0123', 'key 4b825dc642cb6eb9a060e54bf8d69288fbee4904']) {
       expect(scrubText(text), text).toMatch(/\[redacted:token\]$/);
+    }
+  });
+
+  it('a 40-character commit id right after "commit", "sha" or @ stays readable', () => {
+    for (const text of ['commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'uses: actions/checkout@4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'sha: 4b825dc642cb6eb9a060e54bf8d69288fbee4904']) {
+      expect(scrubText(text), text).toBe(text);
     }
   });
 
