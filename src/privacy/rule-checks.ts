@@ -126,7 +126,7 @@ export function entropyBits(text: string): number {
  * right after "commit", "sha" or `@` stays). A run with many `/` is read as
  * a path or URL and judged by its segments, since base64 secrets rarely
  * hold more than a couple of slashes; a run of parts joined by `-` or `_`
- * (`abc_<random>`, `v1-<hex>-<hex>`) is also judged by each long part.
+ * (`abc_<random>`, `v1-<hex>-<hex>`) (or `name=<random>`) is also judged by each long part.
  * Measured on random tokens: catches about 91% of 20-character ones, 98% of
  * 32 and 99% of 40; the prefixed rules catch known token formats whole.
  */
@@ -144,7 +144,7 @@ function isRandomOrHasRandomPart(token: string): boolean {
   if (!PART_SEPARATOR.test(token)) return false;
   return token.split(PART_SEPARATOR).some((part) => part.length >= 20 && isRandomLooking(part));
 }
-const PART_SEPARATOR = /[-_]/;
+const PART_SEPARATOR = /[-_=]/;
 
 function isRandomLooking(token: string): boolean {
   if (token.length < 20) return false;
@@ -152,26 +152,32 @@ function isRandomLooking(token: string): boolean {
   const upper = HAS_UPPER.test(token);
   const lower = HAS_LOWER.test(token);
   const digit = HAS_DIGIT.test(token);
-  const spread = entropyBits(token) >= Math.min(4, 0.85 * Math.log2(token.length));
+  const bits = entropyBits(token);
   if (upper && lower && digit) {
     // Written identifiers (`ConfigurationV2Loader1234`) are mostly words; in
     // random text, runs of three or more lower-case letters are rare.
+    // Random text changes character class (upper, lower, digit) at about
+    // two characters in three; written identifiers about once a word.
     // Random text of length n over ~64 symbols reaches about log2(n) bits per
     // character for short n; text with repeated characters stays below.
-    return wordShare(token) < 0.5 && spread;
+    const classChanges = switches(token, classOf) / token.length;
+    const mixed = wordShare(token) < 0.5 || classChanges >= 0.4 || (token.length >= 32 && classChanges >= 0.3);
+    return mixed && bits >= Math.min(4, 0.85 * Math.log2(token.length));
   }
-  if (token.length < 24 || !spread) return false;
+  // Over a smaller alphabet (one case and digits, ~36 symbols) random text
+  // reaches fewer bits per character.
+  if (token.length < 24 || bits < Math.min(3.5, 0.75 * Math.log2(token.length))) return false;
   // Random letters in both cases change case about every other character;
-  // camelCase words change once a word.
-  if (upper && lower) return wordShare(token) < 0.3 && switches(token, isUpperCode) >= 0.3 * token.length;
+  // camelCase words change about twice a word.
+  if (upper && lower) return wordShare(token) < 0.5 && switches(token, isUpperCode) >= 0.4 * token.length;
   // One case and digits (base32, base36): letters and digits alternate
   // often, where words with a number glued on do not.
-  if ((upper || lower) && digit) return switches(token, isDigitCode) >= 0.25 * token.length && digitShare(token) >= 0.15;
+  if ((upper || lower) && digit) return switches(token, isDigitCode) >= 0.2 * token.length && digitShare(token) >= 0.1;
   return false;
 }
 
 /** How often `test` changes value between neighbouring characters. */
-function switches(token: string, test: (code: number) => boolean): number {
+function switches(token: string, test: (code: number) => boolean | number): number {
   let count = 0;
   let previous = test(token.charCodeAt(0));
   for (let i = 1; i < token.length; i++) {
@@ -186,6 +192,13 @@ function digitShare(token: string): number {
   let digits = 0;
   for (let i = 0; i < token.length; i++) if (isDigitCode(token.charCodeAt(i))) digits++;
   return digits / token.length;
+}
+
+/** 0 for upper case, 1 for lower case, 2 for digits, 3 for anything else. */
+function classOf(code: number): number {
+  if (isUpperCode(code)) return 0;
+  if (code >= 0x61 && code <= 0x7a) return 1;
+  return isDigitCode(code) ? 2 : 3;
 }
 
 function isUpperCode(code: number): boolean {

@@ -61,17 +61,24 @@ const TOKEN = 'A-Za-z0-9+/=_-';
  * a key (`githubToken`, `DB_PASSWORD`, `x-api-key`), case-insensitive.
  */
 const SECRET_NAME =
-  '(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?|auth[_-]?(?:token|key)|account[_-]?key|shared[_-]?access[_-]?key|signing[_-]?key|encryption[_-]?key|master[_-]?key|session[_-]?key|key[_-]?data|webhook[_-]?url|connection[_-]?string|dsn)';
+  '(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?(?:token|key)|account[_.-]?key|shared[_.-]?access[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|session[_.-]?key|key[_.-]?data|webhook[_.-]?url|connection[_.-]?string|dsn)';
+/** Also `pass` and `pw`, where the name is set apart (quoted, or a variable of its own). */
+const DELIMITED_SECRET_NAME = `(?:${SECRET_NAME}|pass|pw)`;
 /** What may follow such a name and still name the same value (`password_hash`, `token2`, `secretValue`). */
 const NAME_SUFFIX = '(?:[_.-]?(?:key|token|secret|value|string|b64|base64|hash|data|enc|encrypted|plain|text|raw|[0-9]))?';
 /**
- * Short or common words that name a secret only as a whole word or the last
- * word of a camelCase or SCREAMING_CASE name (`DB_PASS`, `dbPass`,
- * `stripeKey`, `"auth"`): case-sensitive, so `compass` and `bypass` are not
- * read as `pass`. Their values are judged (see isWeakNameSecret).
+ * `pass` and `pw` name a password only as a whole word or the last word of
+ * a camelCase or SCREAMING_CASE name (`DB_PASS`, `dbPass`, `x.pass`):
+ * case-sensitive, so `compass` and `bypass` are not read as `pass`.
+ */
+const SHORT_SECRET_NAME = '(?:(?<![A-Za-z])(?:pass|pw)|(?<=[a-z0-9])(?:Pass|Pw)|(?<![A-Za-z])(?:PASS|PW))';
+/**
+ * Short or common words that may name a secret (`stripeKey`, `"auth"`,
+ * `SIG`), in the same spellings; their values are judged (see
+ * isWeakNameSecret), since `key: value` and `sortKey: createdAt` are common.
  */
 const WEAK_NAME =
-  '(?:(?<![A-Za-z])(?:pass|pw|key|auth|sig|salt|pin|otp)|(?<=[a-z0-9])(?:Pass|Pw|Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:PASS|PW|KEY|AUTH|SIG|SALT|PIN|OTP))';
+  '(?:(?<![A-Za-z])(?:key|auth|sig|salt|pin|otp)|(?<=[a-z0-9])(?:Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:KEY|AUTH|SIG|SALT|PIN|OTP))';
 /** Quotes and brackets that may close a key (`"token"`, `['token']`, `("token"`), also JSON-escaped. */
 const KEY_CLOSE = '(?:\\\\?["\'`\\])]){0,2}';
 /** A type between a name and its `=` (`var token string =`, `apiKey: string =`, `api_key: &str =`). */
@@ -80,12 +87,15 @@ const TYPE =
 /**
  * Every way a language or config format ties a value to a name: `=`, `:`
  * (followed by a blank or a quote, so `group:artifact` is not one), `:=`,
- * `::=`, `?=`, `.=`, `+=`, `=>`, and a comma after a quoted name
- * (`setProperty("X_TOKEN", "…")`, `define('API_KEY', '…')`).
+ * `::=`, `:::=`, `?=`, `??=`, `.=`, `+=`, `=>`, a comma after a quoted name
+ * (`setProperty("X_TOKEN", "…")`, `define('API_KEY', '…')`) or straight
+ * after the name (CSV: `apiToken,…,`), and a call with a quoted argument
+ * (`setPassword("…")`).
  */
-const CONNECT = '(?:::=|:=|\\?=|\\.=|\\+=|=>|={1,3}|:(?=[ \\t"\'`\\\\])|(?<=["\'`][ \\t]{0,32}),)';
-/** An opening quote, also JSON-escaped (`\"`) or C#-verbatim (`@"`). */
-const OPEN = '(?:@?\\\\?["\'`])?';
+const CONNECT =
+  '(?::{1,3}=|\\?\\?=|\\?=|\\.=|\\+=|=>|={1,3}|:(?=[ \\t"\'`\\\\|>]|$)|(?<=["\'`][ \\t]{0,32}),|,(?=[^\\s,])|\\((?=[ \\t]{0,8}\\\\?["\'`]))';
+/** An opening quote, also JSON-escaped (`\"`) or C#-verbatim (`@"`), or a YAML block (`token: |` and the value on the next line). */
+const OPEN = '(?:[|>][-+]?[0-9]?[ \\t]{0,8}\\r?\\n[ \\t]{1,32}|@?\\\\?["\'`])?';
 /**
  * The value: inside quotes, everything up to the closing quote (spaces
  * included, at most 256 characters); otherwise up to a blank or the
@@ -124,8 +134,8 @@ const PROVIDER_TOKENS = [
   'pplx-[A-Za-z0-9]{40,}', // Perplexity
   'r8_[A-Za-z0-9]{30,}', // Replicate
   'figd_[A-Za-z0-9_-]{30,}', // Figma
-  'gl(?:c|sa)_[A-Za-z0-9+/=_]{30,}', // Grafana
-  'sntry[su]_[A-Za-z0-9+/=_]{30,}', // Sentry
+  'gl(?:c|sa)_[A-Za-z0-9+/=_-]{30,}', // Grafana
+  'sntry[su]_[A-Za-z0-9+/=_-]{30,}', // Sentry
   'sbp_[a-f0-9]{40}', // Supabase
   'sb_secret_[A-Za-z0-9_-]{20,}', // Supabase
   'hv[sbr]\\.[A-Za-z0-9_-]{20,}', // HashiCorp Vault
@@ -271,14 +281,21 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     id: 'secret',
     hint: '<',
     what: 'the text of XML elements named like a secret (<password>…</password>, <apiToken>…</apiToken>)',
-    pattern: new RegExp(`(?<lead><(?:[A-Za-z0-9_-]{1,40}:)?[A-Za-z0-9_.-]{0,40}${SECRET_NAME}${NAME_SUFFIX}(?:[ \\t][^<>]{0,200})?>)[^<]{1,512}(?<trail></)`, 'gi'),
+    pattern: new RegExp(`(?<lead><(?:[A-Za-z0-9_-]{1,40}:)?[A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}(?:[ \\t][^<>]{0,200})?>)[^<]{1,512}(?<trail></)`, 'gi'),
+    confirm: (found) => isAssignedSecret(found.trim()),
+  },
+  {
+    id: 'secret',
+    hint: '<',
+    what: 'the text of an XML element whose key or name attribute is named like a secret (<entry key="password">…</entry>)',
+    pattern: new RegExp(`(?<lead><[A-Za-z0-9_:.-]{1,40}[ \\t][^<>]{0,200}?(?<![A-Za-z0-9_])(?:key|name)[ \\t]*=[ \\t]*["'][A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}["'][^<>]{0,200}>)[^<]{1,512}(?<trail></)`, 'gi'),
     confirm: (found) => isAssignedSecret(found.trim()),
   },
   {
     id: 'secret',
     what: 'the value of a key/value pair whose key is named like a secret (<add key="ClearTextPassword" value="…"/>, name: API_TOKEN / value: …)',
     pattern: new RegExp(
-      `(?<lead>(?<![A-Za-z0-9_])(?:key|name)["']?[ \\t]*[:=][ \\t]*["']?[A-Za-z0-9_.-]{0,40}${SECRET_NAME}${NAME_SUFFIX}["']?(?:[ \\t]*,[ \\t]*|[ \\t]+|[ \\t]*\\r?\\n[ \\t]*-?[ \\t]*)["']?value["']?[ \\t]*[:=][ \\t]*${OPEN})${VALUE}`,
+      `(?<lead>(?<![A-Za-z0-9_])(?:key|name)["']?[ \\t]*[:=][ \\t]*["']?[A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}["']?(?:[ \\t]*,[ \\t]*|[ \\t]+|[ \\t]*\\r?\\n[ \\t]*-?[ \\t]*)["']?value["']?[ \\t]*[:=][ \\t]*${OPEN})${VALUE}`,
       'gi',
     ),
     confirm: isAssignedSecret,
@@ -291,21 +308,27 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
-    what: 'values assigned to short names such as pass, pw, key, auth, sig, salt, pin (DB_PASS=, stripeKey:, "auth": …) when the value looks like a credential',
+    what: 'values assigned to pass or pw as a word of their own (DB_PASS=, dbPass:, x.pass=)',
+    pattern: new RegExp(assignment(SHORT_SECRET_NAME), 'g'),
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    what: 'values assigned to short names such as key, auth, sig, salt, pin (stripeKey:, "auth": …) when the value looks like a credential',
     pattern: new RegExp(assignment(WEAK_NAME), 'g'),
     confirm: isWeakNameSecret,
   },
   {
     id: 'secret',
     what: 'values given after a blank to a secret-named variable (Dockerfile ENV/ARG, fish set -x, csh setenv)',
-    pattern: new RegExp(`(?<lead>(?<![A-Za-z0-9_-])(?:ENV|ARG|setenv|set[ \\t]+-[gxUlu]{1,4})[ \\t]+[A-Za-z0-9_]{0,40}${SECRET_NAME}[A-Za-z0-9_]{0,20}[ \\t]+["']?)[^\\s=\\\\"'][^\\s"']*`, 'gi'),
+    pattern: new RegExp(`(?<lead>(?<![A-Za-z0-9_-])(?:ENV|ARG|setenv|set[ \\t]+-[gxUlu]{1,4})[ \\t]+[A-Za-z0-9_]{0,40}${DELIMITED_SECRET_NAME}[A-Za-z0-9_]{0,20}[ \\t]+["']?)[^\\s=\\\\"'][^\\s"']*`, 'gi'),
     confirm: isAssignedSecret,
   },
   {
     id: 'secret',
     hint: 'password',
     what: 'passwords in .netrc lines (machine … login … password …)',
-    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:machine|default|login)[ \t][^\n]{0,200}?(?<![A-Za-z0-9_-])password[ \t]+)[^\s]+/g,
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:machine|default|login)[ \t][^]{0,200}?(?<![A-Za-z0-9_-])password[ \t]+)[^\s]+/g,
     confirm: isAssignedSecret,
   },
   {
@@ -318,8 +341,8 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'secret',
     hint: '-p',
-    what: 'a password glued to -p after -u <user> (mysql -u root -pS3cret)',
-    pattern: /(?<lead>(?<![A-Za-z0-9_-])-u[ \t]*[^\s-][^\s]{0,63}[ \t]{1,8}-p)[^\s-][^\s]*/g,
+    what: 'the password after -p that follows -u <user> (mysql -u root -pS3cret, docker login -u jane -p …)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])-u[ \t]*[^\s-][^\s]{0,63}[ \t]{1,8}-p[ \t]{0,8})[^\s-][^\s]*/g,
     confirm: isAssignedSecret,
   },
   {
@@ -341,7 +364,7 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     what: 'values of command-line flags such as --password, --token, --api-key, --client-secret given after a space',
     hint: '-',
     pattern:
-      /(?<lead>(?<![A-Za-z0-9_-])--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|credentials?)[ \t]{1,3})[^\s-][^\s]*/gi,
+      /(?<lead>(?<![A-Za-z0-9_-])--?(?:[A-Za-z0-9]{1,24}-){0,4}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|signing-?key|encryption-?key|master-?key|account-?key|credentials?)(?:-(?:key|value|data|string|b64|base64))?[ \t]{1,3})[^\s-][^\s]*/gi,
     confirm: isAssignedSecret,
   },
   {
@@ -357,7 +380,7 @@ export const SECRET_RULES: readonly ScrubRule[] = [
  * arguments (`['--password', 'hunter2']`), where the value is an element of
  * its own.
  */
-export const SECRET_FLAG_ARGUMENT = /^--?(?:[A-Za-z0-9]{1,24}-){0,3}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|credentials?)$/i;
+export const SECRET_FLAG_ARGUMENT = /^--?(?:[A-Za-z0-9]{1,24}-){0,4}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|signing-?key|encryption-?key|master-?key|account-?key|credentials?)(?:-(?:key|value|data|string|b64|base64))?$/i;
 
 export const PERSONAL_RULES: readonly ScrubRule[] = [
   {
