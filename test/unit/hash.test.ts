@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../src/index.js';
-import { DIGEST_HEX_LENGTH, digestValue, isHashAlgorithm, keyedDigest } from '../../src/privacy/hash.js';
+import { canonicalBytes, DIGEST_HEX_LENGTH, digestValue, isHashAlgorithm, keyedDigest } from '../../src/privacy/hash.js';
 import { tempDir } from '../support/child.js';
 
 const KEY = Buffer.from('0f'.repeat(32), 'hex');
@@ -69,5 +69,31 @@ describe('digestValue and the hash option', () => {
     expect(unknown.diagnostics().map((d) => d.message).join('\n')).toContain('hash.algorithm "sha1" is not hmac-sha256, sha256 or md5; using hmac-sha256');
     expect(unknown.describe()).toContain('HMAC-SHA256 with a random key');
     expect(createTelemetry({ ...base, hash: { algorithm: 'md5' } }).describe()).toContain('plain MD5 of the value, without a key');
+  });
+});
+
+describe('ill-formed UTF-16 (lone surrogates)', () => {
+  it('gives distinct digests for a lone high surrogate, a lone low surrogate and the replacement character', () => {
+    const digests = ['\ud800', '\udfff', '\ufffd', 'a\ud800b', 'a\udc00b', 'a\ufffdb'].map((value) => keyedDigest(KEY, value));
+    expect(new Set(digests).size).toBe(digests.length);
+    for (const algorithm of ['sha256', 'md5'] as const) {
+      expect(digestValue('\ud800', KEY, algorithm)).not.toBe(digestValue('\ufffd', KEY, algorithm));
+    }
+  });
+
+  it('encodes a lone surrogate as the three bytes of its code point (WTF-8), which valid UTF-8 never holds', () => {
+    expect([...canonicalBytes('\ud800')]).toEqual([0xed, 0xa0, 0x80]);
+    expect([...canonicalBytes('x\udfff')]).toEqual([0x78, 0xed, 0xbf, 0xbf]);
+    // A pair next to a lone surrogate is still one four-byte character.
+    expect([...canonicalBytes('\ud83d\ude00\ud800')]).toEqual([0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80]);
+  });
+
+  it("leaves a well-formed string's bytes, and so its digest, exactly as plain UTF-8 gives them", async () => {
+    const { createHash, createHmac } = await import('node:crypto');
+    for (const value of ['acme', 'café ☕ 日本語', 'emoji 😀 pair', '']) {
+      expect(canonicalBytes(value).equals(Buffer.from(value, 'utf8'))).toBe(true);
+      expect(keyedDigest(KEY, value)).toBe(createHmac('sha256', KEY).update(value.trim(), 'utf8').digest('hex').slice(0, 16));
+      expect(digestValue(value, KEY, 'sha256')).toBe(createHash('sha256').update(value.trim(), 'utf8').digest('hex'));
+    }
   });
 });
