@@ -6,8 +6,30 @@ export type AttributeTreatment = 'clear' | 'hash';
 /** The catalogue: every attribute key that may leave the process. */
 export type AttributeCatalogue = Readonly<Record<string, AttributeTreatment>>;
 
-/** A declared key: its treatment, optionally with a description for the generated docs. */
-export type AttributeDeclaration = AttributeTreatment | { readonly treatment: AttributeTreatment; readonly description?: string };
+/**
+ * The shape a `clear` value must have to leave as it is; a value of any
+ * other shape leaves as `[other]`. A value passes when it is one of
+ * `values`, or (when `pattern` or `maxLength` is given) when it is at most
+ * `maxLength` characters long and `pattern` matches all of it. Values that
+ * pass by `pattern` or `maxLength` are still scrubbed; values from `values`
+ * leave exactly as declared.
+ */
+export interface ValueShape {
+  /** The only values that may leave (`['build', 'deploy']`). */
+  readonly values?: readonly (string | number | boolean)[];
+  /**
+   * What the whole value must match: a RegExp, or its source as a string.
+   * It is anchored at both ends for you. Back-references and repeated
+   * groups that hold `*`, `+` or `{n,}` are refused (they can take time
+   * exponential in the value); the key then leaves as `[other]`.
+   */
+  readonly pattern?: RegExp | string;
+  /** The longest value, in UTF-16 code units; default 256 when `pattern` is given. */
+  readonly maxLength?: number;
+}
+
+/** A declared key: its treatment, optionally with a description for the generated docs and, for `clear` keys, the shape of its values. */
+export type AttributeDeclaration = AttributeTreatment | ({ readonly treatment: AttributeTreatment; readonly description?: string } & ValueShape);
 
 /** What an app passes as `attributes`. */
 export type AttributeDeclarations = Readonly<Record<string, AttributeDeclaration>>;

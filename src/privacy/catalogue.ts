@@ -1,4 +1,5 @@
 import type { AttributeCatalogue, AttributeTreatment } from '../config/options.js';
+import { shapeProblems } from './value-shapes.js';
 
 /**
  * Keys optel itself writes. They carry only values optel chose (enums,
@@ -48,9 +49,9 @@ export function treatmentOf(catalogue: AttributeCatalogue, key: string): KeyTrea
   return declared === 'clear' || declared === 'hash' ? declared : 'drop';
 }
 
-/** Checks an app's catalogue; returns the problems (unknown treatments, reserved keys). */
+/** Checks an app's catalogue; returns the problems (unknown treatments, reserved keys, refused value shapes). */
 export function validateCatalogue(catalogue: AttributeCatalogue): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...shapeProblems(catalogue)];
   for (const [key, treatment] of Object.entries(catalogue)) {
     if (treatment !== 'clear' && treatment !== 'hash') {
       problems.push(`attribute "${key}" has treatment "${String(treatment)}"; use "clear" or "hash" (it will be dropped)`);

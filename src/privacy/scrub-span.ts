@@ -12,6 +12,7 @@ import { isCardNumber } from './rule-checks.js';
 import { SECRET_FLAG_ARGUMENT } from './rules.js';
 import { scrubText } from './scrub-text.js';
 import { scrubStack } from './stack.js';
+import { shapeOf, shapedValue } from './value-shapes.js';
 
 /** Everything scrubbing needs. Treat it as immutable: derived state is cached per policy object. */
 export interface PrivacyPolicy {
@@ -57,7 +58,8 @@ const states = new WeakMap<PrivacyPolicy, PolicyState>();
 /**
  * Builds the copy of an ended span that may leave the process; the live span
  * is never touched, since other processors may hold it. In the copy:
- * declared attributes only (clear values scrubbed, hash values digested) on
+ * declared attributes only (clear values checked against their declared
+ * shape, if any, and scrubbed; hash values digested) on
  * the span, its events and its links; name, event names and status message
  * scrubbed; exception events reduced to their type, a scrubbed message and
  * relative stack frames; the resource reduced to non-identifying keys; no
@@ -196,9 +198,14 @@ function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: Poli
     }
     switch (treatmentOf(policy.catalogue, key)) {
       case 'optel':
-      case 'clear':
         attributes[key] = scrubClear(value, state);
         break;
+      case 'clear': {
+        // A declared shape comes first: what doesn't fit it leaves as `[other]`.
+        const shape = shapeOf(policy.catalogue, key);
+        attributes[key] = shape === undefined ? scrubClear(value, state) : shapedValue(shape, value, (kept) => scrubClear(kept, state));
+        break;
+      }
       case 'hash':
         attributes[key] = hashValue(value, policy, state);
         break;

@@ -1,6 +1,7 @@
 import type { FlagMode } from '../consent/flags.js';
 import { DISABLE_FLAG } from '../consent/flags.js';
 import type { AttributeCatalogue, DataPolicy, HashAlgorithm } from '../config/options.js';
+import { describeShape, shapeOf } from '../privacy/value-shapes.js';
 import type { KeyDescription } from './known-keys.js';
 import type { ContextChoices } from '../config/context-options.js';
 import { CONTEXT_KEYS, LIFECYCLE_KEYS, OPTIONAL_CONTEXT_KEYS } from './known-keys.js';
@@ -45,7 +46,13 @@ export interface CatalogueDocument {
    * only when nothing of the kind is.
    */
   readonly identifiability: 'pseudonymous' | 'anonymous';
-  readonly attributes: readonly { readonly key: string; readonly sentAs: 'clear' | 'hash'; readonly description?: string }[];
+  readonly attributes: readonly {
+    readonly key: string;
+    readonly sentAs: 'clear' | 'hash';
+    readonly description?: string;
+    /** The values or shape a `clear` key may take, in words, when the app declared one. */
+    readonly allowed?: string;
+  }[];
   readonly hashing: string;
   readonly hashAlgorithm: HashAlgorithm;
   readonly lifecycle: readonly KeyDescription[];
@@ -84,7 +91,13 @@ export function catalogueDocument(input: DescribeInput): CatalogueDocument {
     .sort()
     .map((key) => {
       const description = input.descriptions[key];
-      return { key, sentAs: input.catalogue[key] as 'clear' | 'hash', ...(description === undefined ? {} : { description }) };
+      const shape = shapeOf(input.catalogue, key);
+      return {
+        key,
+        sentAs: input.catalogue[key] as 'clear' | 'hash',
+        ...(description === undefined ? {} : { description }),
+        ...(shape === undefined ? {} : { allowed: describeShape(shape) }),
+      };
     });
   const never = neverCollected(input.catalogue);
   const linkable = input.identity.installId || input.identity.projectId || attributes.some((a) => a.sentAs === 'hash');
@@ -128,7 +141,7 @@ export function describeCatalogue(input: DescribeInput, format: DescribeFormat):
 function renderMarkdown(doc: CatalogueDocument): string {
   const name = doc.app.name;
   const hashLabel = HASH_LABELS[doc.hashAlgorithm];
-  const sentAs = new Map(doc.attributes.map((a) => [a.key, a.sentAs === 'hash' ? hashLabel : 'as is, scrubbed']));
+  const sentAs = new Map(doc.attributes.map((a) => [a.key, a.sentAs === 'hash' ? hashLabel : (a.allowed ?? 'as is, scrubbed')]));
   const identity =
     doc.identifiability === 'pseudonymous'
       ? 'Pseudonymous, not anonymous: the records of one install (or one project) can be linked to each other, though they carry no name.'
@@ -141,7 +154,7 @@ function renderMarkdown(doc: CatalogueDocument): string {
     '',
     '| attribute | sent as | what it is |',
     '|---|---|---|',
-    ...doc.attributes.map((a) => `| \`${a.key}\` | ${sentAs.get(a.key) ?? ''} | ${cell(a.description ?? '')} |`),
+    ...doc.attributes.map((a) => `| \`${a.key}\` | ${cell(sentAs.get(a.key) ?? '')} | ${cell(a.description ?? '')} |`),
     ...doc.lifecycle.map((k) => `| \`${k.key}\` | as is | ${cell(k.description)} |`),
     '',
     `${doc.hashAlgorithm === 'hmac-sha256' ? 'Keyed hash' : 'Hash'}: ${doc.hashing}`,

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePaths } from '../../src/privacy/local-paths.js';
 import { HOME_SEGMENT_RULES, MAX_TEXT_CHARS, PERSONAL_RULES, SECRET_FLAG_ARGUMENT, SECRET_RULES, TRUNCATION_MARKER } from '../../src/privacy/rules.js';
+import { repeatedUnboundedGroups } from '../../src/privacy/linear-pattern.js';
 import { capText, scrubText } from '../../src/privacy/scrub-text.js';
 import { HARMLESS, hostileCorpus, random } from '../support/hostile.js';
 
@@ -181,43 +182,3 @@ describe('scrubText: fuzzed input', () => {
     );
   });
 });
-
-/**
- * The groups in a pattern's source that hold an unbounded quantifier (`*`,
- * `+`, `{n,}`) and are themselves quantified more than once (`*`, `+`,
- * `{n,m}` with m > 1): the shape behind catastrophic backtracking.
- */
-function repeatedUnboundedGroups(source: string): string[] {
-  const found: string[] = [];
-  const open: { start: number; unbounded: boolean }[] = [];
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-    } else if (c === '(') {
-      open.push({ start: i, unbounded: false });
-    } else if (c === ')') {
-      const group = open.pop();
-      if (!group) continue;
-      const rest = source.slice(i + 1);
-      if (group.unbounded && /^(?:[*+]|\{\d*,\d*\}|\{\d{2,}\}|\{[2-9]\})/.test(rest) && !/^\{[01]?,1\}/.test(rest)) {
-        found.push(source.slice(group.start, i + 1));
-      }
-      const parent = open[open.length - 1];
-      if (parent && group.unbounded) parent.unbounded = true;
-    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(source.slice(i)))) {
-      const current = open[open.length - 1];
-      if (current) current.unbounded = true;
-    }
-  }
-  return found;
-}
