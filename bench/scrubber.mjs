@@ -17,6 +17,9 @@ export const ADVERSARIAL = {
   'near-miss tokens': fill('ghp_A1b2C3 xoxb-12 AKIA12 eyJhbGci. sk-proj- '),
   'near-miss cards and IPs': fill('4111 1111 1111 203.0.113 2001:db8: 00:1a:2b '),
   'near-miss paths and keys': fill('/home/ password token= Bearer -----BEGIN PRIVATE KEY----- '),
+  'near-miss key/value syntaxes': fill('apiToken := <add key="password" value=<secretKey a="b" machine x login y -u x:  BUNDLE_A__B= '),
+  'near-miss provider tokens': fill('hf_a gsk_ tskey- AGE-SECRET-KEY-1 ABSK dp.st. SG.a. ey.eyJ lin_api_ sk-or- '),
+  'deep path segments': fill('/a/b/c/d/e/f/g/h/i/j/home/C:\\x\\y\\Users ¥a¥b¥Users'),
 };
 
 function median(values) {

@@ -49,8 +49,12 @@ export interface ScrubRule {
   readonly confirm?: (found: string, text: string, start: number) => boolean;
   /** What replaces the match; default `[redacted:<id>]`. */
   readonly marker?: string;
-  /** Text every match holds: the pattern isn't run on text without it (a much cheaper test). */
-  readonly hint?: string;
+  /** Text every match holds (one of them, for a list): the pattern isn't run on text without it (a much cheaper test). */
+  readonly hint?: string | readonly string[];
+  /** Lower-case text every match holds one of, in any case: the pattern isn't run on text without it. */
+  readonly words?: readonly string[];
+  /** The shortest run of token characters (letters, digits, `+/=_-`) every match holds. */
+  readonly minRun?: number;
 }
 
 /** Characters of a token-like run (base64, base64url, hex, most API key alphabets). */
@@ -61,24 +65,30 @@ const TOKEN = 'A-Za-z0-9+/=_-';
  * a key (`githubToken`, `DB_PASSWORD`, `x-api-key`), case-insensitive.
  */
 const SECRET_NAME =
-  '(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|auth[_.-]?(?:token|key)|account[_.-]?key|shared[_.-]?access[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|session[_.-]?key|key[_.-]?data|webhook[_.-]?url|connection[_.-]?string|dsn)';
+  '(?:pass(?:word|wd|phrase|code)|pwd|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credentials?|creds|auth[_.-]?(?:token|key)|account[_.-]?key|shared[_.-]?access[_.-]?key|signing[_.-]?key|encryption[_.-]?key|master[_.-]?key|session[_.-]?key|key[_.-]?data|webhook[_.-]?url|connection[_.-]?string|dsn)';
 /** Also `pass` and `pw`, where the name is set apart (quoted, or a variable of its own). */
 const DELIMITED_SECRET_NAME = `(?:${SECRET_NAME}|pass|pw)`;
 /** What may follow such a name and still name the same value (`password_hash`, `token2`, `secretValue`). */
 const NAME_SUFFIX = '(?:[_.-]?(?:key|token|secret|value|string|b64|base64|hash|data|enc|encrypted|plain|text|raw|[0-9]))?';
 /**
- * `pass` and `pw` name a password only as a whole word or the last word of
- * a camelCase or SCREAMING_CASE name (`DB_PASS`, `dbPass`, `x.pass`):
- * case-sensitive, so `compass` and `bypass` are not read as `pass`.
+ * `pass` and `pw` name a password, and `PAT` a personal access token, only
+ * as a whole word or the last word of a camelCase or SCREAMING_CASE name
+ * (`DB_PASS`, `dbPass`, `x.pass`, `AZURE_DEVOPS_PAT`, `githubPat`):
+ * case-sensitive, so `compass`, `bypass` and `pattern` are not read as one.
  */
-const SHORT_SECRET_NAME = '(?:(?<![A-Za-z])(?:pass|pw)|(?<=[a-z0-9])(?:Pass|Pw)|(?<![A-Za-z])(?:PASS|PW))';
+const SHORT_SECRET_NAME = "(?:(?<![A-Za-z])(?:pass|pw)|(?<=[A-Za-z0-9_$.])(?:Pass|Pw)|(?<![A-Za-z])(?:PASS|PW)|(?<![A-Za-z])PAT(?![A-Za-z])|(?<=_)pat(?![a-z])|(?<=[a-z0-9])Pat(?![a-z]))";
 /**
  * Short or common words that may name a secret (`stripeKey`, `"auth"`,
  * `SIG`), in the same spellings; their values are judged (see
  * isWeakNameSecret), since `key: value` and `sortKey: createdAt` are common.
  */
 const WEAK_NAME =
-  '(?:(?<![A-Za-z])(?:key|auth|sig|salt|pin|otp)|(?<=[a-z0-9])(?:Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:KEY|AUTH|SIG|SALT|PIN|OTP))';
+  '(?:(?<![A-Za-z])(?:key|auth|sig|salt|pin|otp)|(?<=[A-Za-z0-9_$.])(?:Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:KEY|AUTH|SIG|SALT|PIN|OTP))';
+/** Words one of which every secret-ish name holds, in lower case (a cheap test before the patterns run). */
+const NAME_WORDS: readonly string[] = ['pass', 'pw', 'secret', 'token', 'key', 'cred', 'dsn', 'webhook', 'connection'];
+/** Characters one of which every connector holds. */
+const CONNECTOR_HINTS: readonly string[] = ['=', ':', ',', '('];
+
 /** Quotes and brackets that may close a key (`"token"`, `['token']`, `("token"`), also JSON-escaped. */
 const KEY_CLOSE = '(?:\\\\?["\'`\\])]){0,2}';
 /** A type between a name and its `=` (`var token string =`, `apiKey: string =`, `api_key: &str =`). */
@@ -160,7 +170,6 @@ const PROVIDER_TOKENS = [
   '1//0[A-Za-z0-9_-]{30,}', // Google OAuth refresh tokens
   'AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,}', // Twitter/X app bearer tokens
   '[0-9]{8,10}:AA[A-Za-z0-9_-]{30,}', // Telegram bots
-  '[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}', // Azure AD client secrets
 ];
 
 export const SECRET_RULES: readonly ScrubRule[] = [
@@ -185,33 +194,42 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'jwt',
     hint: 'ey',
+    minRun: 10,
     what: 'JSON Web Tokens and their kin (base64url JSON starting `ey`, two to five dot-separated parts)',
     pattern: /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g,
   },
   {
     id: 'token',
     hint: 'eyJ',
+    minRun: 19,
     what: 'base64-encoded JSON blobs (service account and session tokens: `ops_eyJ…`, `sntrys_eyJ…`, `sk.eyJ…`)',
     pattern: /(?<![A-Za-z0-9+/=_-])(?:[a-z]{2,8}_)?eyJ[A-Za-z0-9+/=_-]{16,}/g,
   },
   {
     id: 'aws-access-key',
+    hint: 'A',
+    minRun: 20,
     what: 'AWS access key ids (AKIA…, ASIA…)',
     pattern: /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])/g,
   },
   {
     id: 'github-token',
+    hint: ['gh', 'github_pat_'],
+    minRun: 30,
     what: 'GitHub tokens (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_)',
     pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{22,255})/g,
   },
   {
     id: 'gitlab-token',
     hint: 'gl',
+    minRun: 12,
     what: 'GitLab tokens (glpat-, gldt-, glrt-, glptt-, glsoat-, glcbt-, glimt-, glagent-, glffct-)',
     pattern: /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|soat|cbt|imt|agent|ffct|oas|ft|wt)-[A-Za-z0-9_.-]{20,}/g,
   },
   {
     id: 'slack-token',
+    hint: ['xox', 'xapp'],
+    minRun: 15,
     what: 'Slack tokens (xoxb-, xoxp-, xoxa-, xoxr-, xoxs-, xoxe-, xapp-)',
     pattern: /(?<![A-Za-z0-9_-])(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g,
   },
@@ -230,31 +248,43 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'npm-token',
     hint: 'npm_',
+    minRun: 40,
     what: 'npm access tokens (npm_)',
     pattern: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])/g,
   },
   {
     id: 'stripe-key',
     hint: '_',
+    minRun: 18,
     what: 'Stripe keys (sk_live_, rk_test_, pk_live_, whsec_)',
     pattern: /(?<![A-Za-z0-9_])(?:[spr]k_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,})/g,
   },
   {
     id: 'google-key',
+    hint: ['AIza', 'GOCSPX-', 'ya29.'],
+    minRun: 20,
     what: 'Google API keys (AIza…), OAuth client secrets (GOCSPX-) and access tokens (ya29.)',
     pattern: /(?<![A-Za-z0-9_-])(?:AIza[A-Za-z0-9_-]{35}|GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{20,})/g,
   },
   {
     id: 'openai-key',
     hint: 'sk-',
+    minRun: 23,
     what: 'OpenAI-, Anthropic- and OpenRouter-style keys (sk-proj-, sk-svcacct-, sk-ant-api03-, sk-or-v1-, sk- plus 20 or more characters with a digit)',
     pattern: /(?<![A-Za-z0-9_-])sk-[A-Za-z0-9_-]{20,}/g,
     confirm: (found) => /[0-9]/.test(found),
   },
   {
     id: 'provider-token',
+    minRun: 16,
     what: `prefixed tokens of other providers: ${PROVIDER_TOKENS.length} formats (Hugging Face hf_, Groq gsk_, Tailscale tskey-, age AGE-SECRET-KEY-, Bedrock ABSK, PyPI, DigitalOcean, Shopify, Databricks, Doppler, Linear, SendGrid, Twilio, Vault, Atlassian, Azure client secrets, …)`,
     pattern: new RegExp(`(?<![A-Za-z0-9_-])(?:${PROVIDER_TOKENS.join('|')})(?![A-Za-z0-9])`, 'g'),
+  },
+  {
+    id: 'azure-secret',
+    hint: 'Q~',
+    what: 'Azure AD client secrets (three characters, a digit, `Q~`, then 31 to 34 characters that may hold `~` and `.`)',
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g,
   },
   {
     id: 'url-credentials',
@@ -280,6 +310,7 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'secret',
     hint: '<',
+    words: NAME_WORDS,
     what: 'the text of XML elements named like a secret (<password>…</password>, <apiToken>…</apiToken>)',
     pattern: new RegExp(`(?<lead><(?:[A-Za-z0-9_-]{1,40}:)?[A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}(?:[ \\t][^<>]{0,200})?>)[^<]{1,512}(?<trail></)`, 'gi'),
     confirm: (found) => isAssignedSecret(found.trim()),
@@ -287,12 +318,15 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   {
     id: 'secret',
     hint: '<',
+    words: NAME_WORDS,
     what: 'the text of an XML element whose key or name attribute is named like a secret (<entry key="password">…</entry>)',
     pattern: new RegExp(`(?<lead><[A-Za-z0-9_:.-]{1,40}[ \\t][^<>]{0,200}?(?<![A-Za-z0-9_])(?:key|name)[ \\t]*=[ \\t]*["'][A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}["'][^<>]{0,200}>)[^<]{1,512}(?<trail></)`, 'gi'),
     confirm: (found) => isAssignedSecret(found.trim()),
   },
   {
     id: 'secret',
+    hint: ['=', ':'],
+    words: NAME_WORDS,
     what: 'the value of a key/value pair whose key is named like a secret (<add key="ClearTextPassword" value="…"/>, name: API_TOKEN / value: …)',
     pattern: new RegExp(
       `(?<lead>(?<![A-Za-z0-9_])(?:key|name)["']?[ \\t]*[:=][ \\t]*["']?[A-Za-z0-9_.-]{0,40}${DELIMITED_SECRET_NAME}${NAME_SUFFIX}["']?(?:[ \\t]*,[ \\t]*|[ \\t]+|[ \\t]*\\r?\\n[ \\t]*-?[ \\t]*)["']?value["']?[ \\t]*[:=][ \\t]*${OPEN})${VALUE}`,
@@ -302,24 +336,31 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
+    hint: CONNECTOR_HINTS,
+    words: NAME_WORDS,
     what: 'values assigned to a name like password, secret, token, api key, access key, private key, client secret or credentials, in every syntax (=, :, :=, ::=, ?=, .=, +=, =>, typed declarations, setProperty("X_TOKEN", "…"))',
     pattern: new RegExp(assignment(`${SECRET_NAME}${NAME_SUFFIX}`), 'gi'),
     confirm: isAssignedSecret,
   },
   {
     id: 'secret',
-    what: 'values assigned to pass or pw as a word of their own (DB_PASS=, dbPass:, x.pass=)',
+    hint: CONNECTOR_HINTS,
+    words: ['pass', 'pw', 'pat'],
+    what: 'values assigned to pass, pw or PAT as a word of their own (DB_PASS=, dbPass:, x.pass=, GITHUB_PAT=)',
     pattern: new RegExp(assignment(SHORT_SECRET_NAME), 'g'),
     confirm: isAssignedSecret,
   },
   {
     id: 'secret',
+    hint: CONNECTOR_HINTS,
+    words: ['key', 'auth', 'sig', 'salt', 'pin', 'otp'],
     what: 'values assigned to short names such as key, auth, sig, salt, pin (stripeKey:, "auth": …) when the value looks like a credential',
     pattern: new RegExp(assignment(WEAK_NAME), 'g'),
     confirm: isWeakNameSecret,
   },
   {
     id: 'secret',
+    words: ['env', 'arg', 'set'],
     what: 'values given after a blank to a secret-named variable (Dockerfile ENV/ARG, fish set -x, csh setenv)',
     pattern: new RegExp(`(?<lead>(?<![A-Za-z0-9_-])(?:ENV|ARG|setenv|set[ \\t]+-[gxUlu]{1,4})[ \\t]+[A-Za-z0-9_]{0,40}${DELIMITED_SECRET_NAME}[A-Za-z0-9_]{0,20}[ \\t]+["']?)[^\\s=\\\\"'][^\\s"']*`, 'gi'),
     confirm: isAssignedSecret,
@@ -333,14 +374,14 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
-    hint: '-',
+    hint: ['-u', '-U'],
     what: 'user:password after curl -u / --user / --proxy-user (the user name goes too: it is personal)',
     pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:-u|-U|--user|--proxy-user)(?:[ \t]{1,8}|=)["']?)[^\s"':]*:[^\s"']+/g,
     confirm: isUserPassword,
   },
   {
     id: 'secret',
-    hint: '-p',
+    hint: '-u',
     what: 'the password after -p that follows -u <user> (mysql -u root -pS3cret, docker login -u jane -p …)',
     pattern: /(?<lead>(?<![A-Za-z0-9_-])-u[ \t]*[^\s-][^\s]{0,63}[ \t]{1,8}-p[ \t]{0,8})[^\s-][^\s]*/g,
     confirm: isAssignedSecret,
@@ -361,14 +402,16 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
-    what: 'values of command-line flags such as --password, --token, --api-key, --client-secret given after a space',
     hint: '-',
+    words: ['pass', 'pwd', 'secret', 'token', 'key', 'credential'],
+    what: 'values of command-line flags such as --password, --token, --api-key, --client-secret given after a space',
     pattern:
       /(?<lead>(?<![A-Za-z0-9_-])--?(?:[A-Za-z0-9]{1,24}-){0,4}(?:password|passwd|passphrase|pass|pwd|secret|token|api-?key|access-?key|private-?key|signing-?key|encryption-?key|master-?key|account-?key|credentials?)(?:-(?:key|value|data|string|b64|base64))?[ \t]{1,3})[^\s-][^\s]*/gi,
     confirm: isAssignedSecret,
   },
   {
     id: 'token',
+    minRun: 20,
     what: 'other machine-made tokens: 20+ characters mixing upper case, lower case and digits with a random spread, 24+ random letters in both cases or one case with digits, 32+ hex characters, also as the last part of a prefixed token (`abc_<random>`)',
     pattern: new RegExp(`(?<![${TOKEN}])[${TOKEN}]{20,}`, 'g'),
     confirm: isHighEntropyToken,
@@ -414,6 +457,7 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'mac',
+    hint: [':', '-'],
     what: 'hardware (MAC) addresses',
     pattern: /(?<![0-9A-Fa-f:-])[0-9A-Fa-f]{2}(?<sep>[:-])[0-9A-Fa-f]{2}(?:\k<sep>[0-9A-Fa-f]{2}){4}(?![0-9A-Fa-f:-])/g,
   },
@@ -448,6 +492,7 @@ export const HOME_SEGMENT_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'user',
+    hint: ['\\', '¥', ':'],
     what: 'the user-name segment of C:\\Users\\<name>, C:\\Documents and Settings\\<name>, \\\\server\\Users\\<name> and ¥Users¥<name>, also deeper in a path',
     pattern: new RegExp(
       `(?<lead>(?<![A-Za-z0-9_.~-])(?:[A-Za-z]:${ANY_SEPARATOR}(?:${SEGMENT}${ANY_SEPARATOR}){0,8}|${BACKSLASH}(?:${SEGMENT}${BACKSLASH}){0,8})(?:Users|Documents and Settings)${ANY_SEPARATOR})${WINDOWS_USER_NAME}`,

@@ -12,11 +12,65 @@ import { HOME_SEGMENT_RULES, MAX_TEXT_CHARS, PERSONAL_RULES, SECRET_RULES, TRUNC
 export function scrubText(text: string, paths?: CompiledPaths, max: number = MAX_TEXT_CHARS): string {
   let out = capText(text, max);
   if (PLAIN.test(out)) return out;
-  for (const rule of SECRET_RULES) out = applyRule(out, rule);
-  for (const rule of PERSONAL_RULES) out = applyRule(out, rule);
+  const scan = new Scan(out);
+  for (const rule of SECRET_RULES) out = applyRule(out, rule, scan);
+  for (const rule of PERSONAL_RULES) out = applyRule(out, rule, scan);
   if (paths) out = scrubLocalPaths(out, paths);
-  for (const rule of HOME_SEGMENT_RULES) out = applyRule(out, rule);
+  for (const rule of HOME_SEGMENT_RULES) out = applyRule(out, rule, scan);
   return out;
+}
+
+/**
+ * Facts about the text as it was before any rule ran, read at most once
+ * each, that let a rule be skipped without running its pattern: its
+ * longest run of token characters and its lower-case form. Replacing a
+ * match only ever shortens runs and adds markers, so a rule skipped on the
+ * original text would have found nothing in the rewritten one either.
+ */
+export class Scan {
+  readonly #text: string;
+  #lower: string | undefined;
+  #longestRun = -1;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  get lower(): string {
+    this.#lower ??= this.#text.toLowerCase();
+    return this.#lower;
+  }
+
+  get longestRun(): number {
+    if (this.#longestRun < 0) this.#longestRun = longestTokenRun(this.#text);
+    return this.#longestRun;
+  }
+}
+
+/** Whether `rule` could match `text`, by its cheap tests. */
+function mayMatch(text: string, rule: ScrubRule, scan: Scan | undefined): boolean {
+  const hint = rule.hint;
+  if (hint !== undefined && !(typeof hint === 'string' ? text.includes(hint) : hint.some((h) => text.includes(h)))) return false;
+  if (scan === undefined) return true;
+  if (rule.minRun !== undefined && scan.longestRun < rule.minRun) return false;
+  const words = rule.words;
+  if (words === undefined) return true;
+  const lower = scan.lower;
+  return words.some((word) => lower.includes(word));
+}
+
+/** The longest run of characters a token is made of (letters, digits, `+/=_-`). */
+function longestTokenRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const inToken =
+      (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2f || code === 0x3d || code === 0x5f || code === 0x2d;
+    run = inToken ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
 
 // Short words of letters, dots, dashes and underscores (`build`, `cli.command`)
@@ -39,8 +93,8 @@ export function capText(text: string, max: number): string {
   return text.slice(0, end) + TRUNCATION_MARKER;
 }
 
-export function applyRule(text: string, rule: ScrubRule): string {
-  if (rule.hint !== undefined && !text.includes(rule.hint)) return text;
+export function applyRule(text: string, rule: ScrubRule, scan?: Scan): string {
+  if (!mayMatch(text, rule, scan)) return text;
   const pattern = rule.pattern;
   const marker = rule.marker ?? `[redacted:${rule.id}]`;
   pattern.lastIndex = 0;
