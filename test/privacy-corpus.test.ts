@@ -5,7 +5,9 @@
  * attribute) and sent through `telemetry.spanProcessor()`, as an app's own
  * SDK would. Prints the size and rate of each kind.
  */
+import { arch, release, type } from 'node:os';
 import { join } from 'node:path';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
@@ -131,5 +133,33 @@ describe('the scrubber on corpora drawn at random from public formats, placed fo
     console.log(table('Harmless corpus: over-redaction', 'altered', byKind, PLACEMENTS.length));
     expect(corpus.length).toBeGreaterThan(500);
     expect(altered.slice(0, 40)).toEqual([]);
+  });
+});
+
+describe("optel's own context values", () => {
+  it('leave unaltered: os type and version (also WSL and cloud kernels), runtime, architecture', async () => {
+    const contexts = [
+      { 'os.type': type(), 'os.version': release(), 'host.arch': arch(), 'process.runtime.name': 'nodejs', 'process.runtime.version': process.versions.node },
+      { 'os.type': 'linux', 'os.version': '5.15.153.1-microsoft-standard-WSL2', 'process.runtime.version': '20.11.1' },
+      { 'os.type': 'linux', 'os.version': '6.1.0-1028-azure', 'process.runtime.version': '22.3.0' },
+      { 'os.type': 'linux', 'os.version': '5.10.227-219.884.amzn2.x86_64' },
+      { 'os.type': 'windows', 'os.version': '10.0.22631' },
+      { 'os.type': 'darwin', 'os.version': '23.6.0', 'host.arch': 'arm64' },
+    ];
+    for (const context of contexts) {
+      const telemetry = createTelemetry({
+        app: { name: 'corpus', version: '1.0.0' },
+        endpoint: 'https://telemetry.example.com',
+        consent: { enabled: true },
+        configDir: join(tempDir(), 'corpus'),
+        env: {},
+      });
+      const exporter = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({ resource: resourceFromAttributes(context), spanProcessors: [telemetry.spanProcessor(new SimpleSpanProcessor(exporter))] });
+      provider.getTracer('corpus').startSpan('build').end();
+      await provider.forceFlush();
+      const [span] = exporter.getFinishedSpans();
+      expect(span?.resource.attributes).toEqual({ 'service.name': 'corpus', 'service.version': '1.0.0', ...context });
+    }
   });
 });

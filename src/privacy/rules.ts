@@ -170,6 +170,31 @@ const PROVIDER_TOKENS = [
   '1//0[A-Za-z0-9_-]{30,}', // Google OAuth refresh tokens
   'AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,}', // Twitter/X app bearer tokens
   '[0-9]{8,10}:AA[A-Za-z0-9_-]{30,}', // Telegram bots
+  'CFPAT-[A-Za-z0-9_-]{40,}', // Contentful
+  'dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}', // Defined Networking
+  'dt0[a-zA-Z][0-9]{2}\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}', // Dynatrace
+  'EZ[AT]K[A-Za-z0-9]{54}', // EasyPost
+  'FLW(?:PUB|SEC)K(?:_TEST)?-[a-h0-9]{32}-X', // Flutterwave
+  'fio-u-[A-Za-z0-9_=-]{64}', // Frame.io
+  'ico-[A-Za-z0-9]{32}', // Infracost
+  'AKCp[A-Za-z0-9]{69}', // JFrog API keys
+  'cmVmdGtu[A-Za-z0-9]{56}', // JFrog reference tokens
+  'oy2[a-z0-9]{43}', // NuGet
+  'sha256~[A-Za-z0-9_-]{43}', // OpenShift
+  'pnu_[A-Za-z0-9]{36}', // Prefect
+  'rdme_[a-z0-9]{70}', // ReadMe
+  'rubygems_[a-f0-9]{48}', // RubyGems
+  'xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}', // Brevo (Sendinblue)
+  'sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}', // SettleMint
+  'shippo_(?:live|test)_[a-fA-F0-9]{40}', // Shippo
+  'sq[upa]_[a-f0-9]{40}', // SonarQube
+  'sgp_(?:[a-fA-F0-9]{16}_)?[a-fA-F0-9]{40}', // Sourcegraph
+  'tfp_[A-Za-z0-9_.=-]{59}', // Typeform
+  'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}', // Duffel
+  'pat\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}', // Harness
+  'y[0-3]_[A-Za-z0-9_-]{35,}', // Yandex OAuth
+  'YC[A-Za-z0-9_-]{38}', // Yandex API keys
+  'A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}', // 1Password secret keys
 ];
 
 export const SECRET_RULES: readonly ScrubRule[] = [
@@ -238,6 +263,12 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     hint: 'hooks.slack.com/',
     what: 'Slack incoming webhook paths',
     pattern: /(?<lead>hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]+/g,
+  },
+  {
+    id: 'webhook',
+    hint: 'webhook.office.com/',
+    what: 'Microsoft Teams incoming webhook paths',
+    pattern: /(?<lead>webhook\.office\.com\/webhookb?2\/)[^\s"'<>]+/g,
   },
   {
     id: 'webhook',
@@ -376,7 +407,7 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     id: 'secret',
     hint: ['-u', '-U'],
     what: 'user:password after curl -u / --user / --proxy-user (the user name goes too: it is personal)',
-    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:-u|-U|--user|--proxy-user)(?:[ \t]{1,8}|=)["']?)[^\s"':]*:[^\s"']+/g,
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:-u|-U|--user|--proxy-user)(?:[ \t]{0,8}|=)["']?)[^\s"':]*:[^\s"']+/g,
     confirm: isUserPassword,
   },
   {
