@@ -223,6 +223,27 @@ const HAS_LETTER = /[A-Za-z]/;
 const HAS_UPPER = /[A-Z]/;
 const HAS_LOWER = /[a-z]/;
 
+/**
+ * Base64 (or base64url) of a JSON object: what `ey…` decodes to starts with
+ * `{` and then, after blanks, a double quote. A word that happens to start
+ * with `ey` (`eyebrow-shape.component`) decodes to `{'` or to bytes that
+ * aren't text.
+ */
+export function isBase64Json(found: string): boolean {
+  const start = found.indexOf('ey');
+  const head = found.slice(start, start + 16).replace(/[^A-Za-z0-9+/_-].*$/, '');
+  return /^\{\s{0,4}"/.test(Buffer.from(head, 'base64url').toString('latin1'));
+}
+
+/**
+ * A JWT or its kin: header and payload both start `ey` (both are JSON
+ * objects), or the first part decodes to a JSON object.
+ */
+export function isJwtLike(found: string): boolean {
+  const dot = found.indexOf('.');
+  return found.startsWith('ey', dot + 1) || isBase64Json(found);
+}
+
 /** `Basic <base64>` credentials decode to `user:password`; a word after "basic" does not. */
 export function isBasicCredential(found: string): boolean {
   return Buffer.from(found, 'base64').toString('latin1').includes(':');

@@ -17,12 +17,14 @@
  */
 import {
   isAssignedSecret,
+  isBase64Json,
   isBasicCredential,
   isBearerToken,
   isCardNumber,
   isHighEntropyToken,
   isIdentifyingIPv4,
   isIdentifyingIPv6,
+  isJwtLike,
   isOtherUserName,
   isPersonalEmail,
   isUrlCredential,
@@ -125,6 +127,7 @@ function assignment(names: string): string {
  * kept whole (prefix and all) so a reader sees what was there.
  */
 const PROVIDER_TOKENS = [
+  'cf(?:k|ut|at)_[A-Za-z0-9]{48}', // Cloudflare
   'hf_[A-Za-z]{30,40}', // Hugging Face
   'api_org_[A-Za-z]{30,40}', // Hugging Face organisation
   'gsk_[A-Za-z0-9]{40,60}', // Groq
@@ -221,14 +224,19 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     hint: 'ey',
     minRun: 10,
     what: 'JSON Web Tokens and their kin (base64url JSON starting `ey`, two to five dot-separated parts)',
-    pattern: /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?(?:\.[A-Za-z0-9_-]*)?/g,
+    // Parts may hold `/`, `\\`, `+` and `=`: tokens made to look like JWTs do.
+    // The first part can't start inside a run of its own characters, so a
+    // failed attempt isn't retried from every position of that run.
+    pattern: /(?<![A-Za-z0-9_/\\+-])ey[A-Za-z0-9_/\\+-]{8,}\.[A-Za-z0-9_/\\+=-]{8,}(?:\.[A-Za-z0-9_/\\+=-]*)?(?:\.[A-Za-z0-9_/\\+=-]*)?(?:\.[A-Za-z0-9_/\\+=-]*)?/g,
+    confirm: isJwtLike,
   },
   {
     id: 'token',
-    hint: 'eyJ',
+    hint: 'ey',
     minRun: 19,
-    what: 'base64-encoded JSON blobs (service account and session tokens: `ops_eyJ…`, `sntrys_eyJ…`, `sk.eyJ…`)',
-    pattern: /(?<![A-Za-z0-9+/=_-])(?:[a-z]{2,8}_)?eyJ[A-Za-z0-9+/=_-]{16,}/g,
+    what: 'base64-encoded JSON objects (service account and session tokens: `ops_ey…`, `sntrys_eyJ…`, `sk.eyJ…`)',
+    pattern: /(?<![A-Za-z0-9+/_-])(?:[a-z]{2,8}_)?ey[A-Za-z0-9+/_-]{17,}={0,2}/g,
+    confirm: isBase64Json,
   },
   {
     id: 'aws-access-key',

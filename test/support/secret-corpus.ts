@@ -331,7 +331,8 @@ const PROVIDERS: Readonly<Record<string, () => readonly [string, string]>> = {
   'Microsoft Teams webhook': () => withNeedle('https://acme.webhook.office.com/webhookb2/', `${randomUUID()}@${randomUUID()}/IncomingWebhook/${draw(32, HEX)}/${randomUUID()}`),
   '1Password secret key': () => withNeedle('A3-', `${draw(6, UPPER + DIGITS)}-${draw(11, UPPER + DIGITS)}-${draw(5, UPPER + DIGITS)}-${draw(5, UPPER + DIGITS)}-${draw(5, UPPER + DIGITS)}`),
   JWT: () => withNeedle('eyJhbGciOiJ', `${b64url(30)}.eyJ${b64url(60)}.${b64url(32)}`),
-  'JWT-like, ey but not eyJ': () => withNeedle('ey', `${pick(['A', 'B', 'C', 'K'])}${b64url(30)}.${b64url(40)}.${b64url(32)}`),
+  'JWT-like, ey but not eyJ': () => withNeedle('ey', `${draw(between(17, 40), ALNUM)}.ey${draw(between(17, 60), `${ALNUM}/_-`)}.${draw(between(10, 43), `${ALNUM}/_-`)}`),
+  'JWT, spaced JSON': () => withNeedle('', `${b64url(0)}${Buffer.from(`{ "alg": "HS256", "kid": "${draw(8, ALNUM)}" }`).toString('base64url')}.${Buffer.from(`{ "sub": "${draw(12, ALNUM)}" }`).toString('base64url')}.${b64url(32)}`),
   'private key': () => withNeedle(`-----BEGIN ${pick(['RSA ', 'EC ', 'OPENSSH ', ''])}PRIVATE KEY-----\n`, `${b64url(48)}\n${b64url(48)}\n-----END PRIVATE KEY-----`),
 };
 
