@@ -141,3 +141,31 @@ describe('stack frames', () => {
     expect(scrubStack('    at f (file:///home/jane/work/acme/%E0%A4%A.js:1:1)', PATHS)).toBeUndefined();
   });
 });
+
+describe("another user's home, in every form a path takes", () => {
+  it('is hidden deeper in an absolute path, with ¥ for a backslash, in UNC paths', () => {
+    const cases: readonly (readonly [string, string])[] = [
+      ['/path/to/Users/maria/repo', '/path/to/Users/[user]/repo'],
+      ['/mnt/c/Users/maria/code', '/mnt/c/Users/[user]/code'],
+      ['/srv/home/maria/x.log', '/srv/home/[user]/x.log'],
+      ['¥Users¥maria¥Documents', '¥Users¥[user]¥Documents'],
+      ['C:¥Users¥maria¥Desktop', 'C:¥Users¥[user]¥Desktop'],
+      ['D:\\backup\\Users\\maria\\x', 'D:\\backup\\Users\\[user]\\x'],
+      ['\\\\fileserver\\Users\\maria\\share', '\\\\fileserver\\Users\\[user]\\share'],
+      ["open '/home/maria/.npmrc' failed", "open '/home/[user]/.npmrc' failed"],
+    ];
+    for (const [text, expected] of cases) expect(scrubText(text), text).toBe(expected);
+  });
+
+  it('stays in URLs and relative paths', () => {
+    for (const text of ['https://docs.example.com/home/getting-started', 'src/home/Header.tsx', 'pages/Users/list.vue', '~/projects/home/x']) {
+      expect(scrubText(text), text).toBe(text);
+    }
+  });
+
+  it('keeps the name of CI and role accounts', () => {
+    for (const text of ['/home/runner/work/acme/acme/src/x.ts', '/home/circleci/project', '/Users/runner/work/app', '/home/vsts/work/1/s', '/github/home/.cache/x', 'C:\\Users\\runneradmin\\AppData\\Local\\Temp', '/home/linuxbrew/.linuxbrew/bin']) {
+      expect(scrubText(text), text).toBe(text);
+    }
+  });
+});

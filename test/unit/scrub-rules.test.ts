@@ -356,3 +356,99 @@ describe('the login name as a path segment', () => {
     });
   }
 });
+
+describe('values named like a secret, in every syntax', () => {
+  const value = 'k3j5h7g9';
+  const forms: readonly (readonly [string, string])[] = [
+    [`githubToken := "${value}"`, 'githubToken := "[redacted:secret]"'],
+    [`GITHUB_TOKEN ::= ${value}`, 'GITHUB_TOKEN ::= [redacted:secret]'],
+    [`GITHUB_TOKEN :::= "${value}"`, 'GITHUB_TOKEN :::= "[redacted:secret]"'],
+    [`API_TOKEN ?= ${value}`, 'API_TOKEN ?= [redacted:secret]'],
+    [`$apiToken .= '${value}';`, "$apiToken .= '[redacted:secret]';"],
+    [`$apiToken ??= '${value}';`, "$apiToken ??= '[redacted:secret]';"],
+    [`"xToken" => "${value}",`, '"xToken" => "[redacted:secret]",'],
+    [`<xToken>${value}</xToken>`, '<xToken>[redacted:secret]</xToken>'],
+    [`<add key="ClearTextPassword" value="${value}" />`, '<add key="ClearTextPassword" value="[redacted:secret]" />'],
+    [`<entry key="db.password">${value}</entry>`, '<entry key="db.password">[redacted:secret]</entry>'],
+    [`System.setProperty("X_TOKEN", "${value}");`, 'System.setProperty("X_TOKEN", "[redacted:secret]");'],
+    [`var xToken string = "${value}"`, 'var xToken string = "[redacted:secret]"'],
+    [`const apiKey: string = '${value}';`, "const apiKey: string = '[redacted:secret]';"],
+    [`password       = "${value}"`, 'password       = "[redacted:secret]"'],
+    [`password = "correct horse ${value}"`, 'password = "[redacted:secret]"'],
+    [`apiToken,${value},`, 'apiToken,[redacted:secret],'],
+    [`api_token: |\n  ${value}`, 'api_token: |\n  [redacted:secret]'],
+    [`- name: API_TOKEN\n  value: "${value}"`, '- name: API_TOKEN\n  value: "[redacted:secret]"'],
+    [`DB_PASS=${value}`, 'DB_PASS=[redacted:secret]'],
+    [`AZURE_DEVOPS_PAT=${value}`, 'AZURE_DEVOPS_PAT=[redacted:secret]'],
+    [`ENV API_TOKEN ${value}`, 'ENV API_TOKEN [redacted:secret]'],
+    [`machine api.example.com login jane password ${value}`, 'machine api.example.com login jane password [redacted:secret]'],
+    [`curl -u jane:${value} https://x.example.com`, 'curl -u [redacted:secret] https://x.example.com'],
+    [`mysql -u root -p${value} app`, 'mysql -u root -p[redacted:secret] app'],
+    [`BUNDLE_GEMS__CONTRIBSYS__COM=jane:${value}`, 'BUNDLE_GEMS__CONTRIBSYS__COM=[redacted:secret]'],
+    [`//registry.npmjs.org/:_authToken=${value}`, '//registry.npmjs.org/:_authToken=[redacted:secret]'],
+    [`redis://:${value}@cache:6379`, 'redis://[redacted:url-credentials]@cache:6379'],
+  ];
+  for (const [text, expected] of forms) {
+    it(JSON.stringify(text), () => {
+      expect(scrubText(text)).toBe(expected);
+    });
+  }
+
+  it('whatever the value looks like: lower case and digits, a UUID, digits only, upper case, short', () => {
+    for (const v of ['k3j5h7g9f2d4', '550e8400-e29b-41d4-a716-446655440000', '83920175', 'QWERTYUIOP', 'xY7$ab']) {
+      expect(scrubText(`secret_key: ${v}`), v).toBe('secret_key: [redacted:secret]');
+    }
+  });
+
+  it('a short common name hides only a value that looks like a credential', () => {
+    expect(scrubText('stripeKey: "rk4f8a9s2d"')).toBe('stripeKey: "[redacted:secret]"');
+    expect(scrubText(`"auth": "${Buffer.from('jane:pw').toString('base64')}"`)).toBe('"auth": "[redacted:secret]"');
+    for (const text of ['sortKey: createdAt', 'key: value', 'compass: north', 'bypass=yes', 'pattern: foo']) expect(scrubText(text), text).toBe(text);
+  });
+
+  it('expressions and placeholders that name where a secret comes from stay', () => {
+    for (const text of ['password = var.db_password', 'password: ${aws_db_instance.default.password}', 'token: ${{ secrets.NPM_TOKEN }}', 'password: {{ .Values.db.password }}', 'api_key = os.environ["API_KEY"]', 'token = ENV.fetch("GITHUB_TOKEN")', 'secret_key = settings.SECRET_KEY']) {
+      expect(scrubText(text), text).toBe(text);
+    }
+  });
+
+  it('a colon glued to what follows is not an assignment (group:artifact)', () => {
+    expect(scrubText('io.jsonwebtoken:jjwt-jackson-0.11.2')).toBe('io.jsonwebtoken:jjwt-jackson-0.11.2');
+  });
+});
+
+describe('prefixed provider tokens', () => {
+  const tokens: readonly string[] = [
+    `hf_${'QmTxRbWkLpZvNcYsDgHjFeUaKiOqXwMnBv'}`,
+    `gsk_${'a1B2c3D4e5'.repeat(5)}ab`,
+    `tskey-auth-k${'a1B2c3D4e5'}CNTRL-${'a1B2c3D4e5'.repeat(3)}`,
+    `AGE-SECRET-KEY-1${'QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L'.repeat(2).slice(0, 58)}`,
+    `ABSK${Buffer.from('bedrock-api-key-example-0123456789').toString('base64')}`,
+    `dapi${'0123456789abcdef'.repeat(2)}`,
+    `dp.st.${'a1B2c3D4e5'.repeat(4)}`,
+    `lin_api_${'a1B2c3D4e5'.repeat(4)}`,
+    `SG.${'a1B2c3D4e5_'.repeat(2)}.${'a1B2c3D4e5-'.repeat(5).slice(0, 43)}`,
+  ];
+  for (const token of tokens) {
+    it(`${token.slice(0, 8)}… is hidden whole, alone and in a sentence`, () => {
+      expect(scrubText(token)).toMatch(/^\[redacted:[a-z-]+\]$/);
+      expect(scrubText(`using ${token} now`)).toMatch(/^using \[redacted:[a-z-]+\] now$/);
+    });
+  }
+
+  it('JWT-like values whose parts both start with ey, and JWTs of spaced JSON, are hidden whole', () => {
+    expect(scrubText('x eyAbCdEfGhIjKlMnOpQr.eyStUvWxYz0123456789ab/cd.efghij0123 y')).toBe('x [redacted:jwt] y');
+    const spaced = `${Buffer.from('{ "alg": "HS256" }').toString('base64url')}.${Buffer.from('{ "sub": "1" }').toString('base64url')}.c2lnbmF0dXJl`;
+    expect(scrubText(spaced)).toBe('[redacted:jwt]');
+    expect(scrubText('eyebrow-shape.component.ts')).toBe('eyebrow-shape.component.ts');
+  });
+});
+
+describe('versions are not addresses', () => {
+  it('a WSL kernel, a four-part version and a version after a keyword stay; an address is hidden', () => {
+    for (const text of ['5.15.153.1-microsoft-standard-WSL2', '2.1.0.4', 'System.Runtime 6.0.0.0', 'Version=4.2.2.0', 'v10.24.11.200', 'build 12.4.19.250', 'pkg-10.2.3.44']) {
+      expect(scrubText(text), text).toBe(text);
+    }
+    for (const text of ['10.1.2.3', '192.168.1.20', 'host 172.16.40.12 down', '8.8.100.8']) expect(scrubText(text), text).toContain('[redacted:ip]');
+  });
+});
