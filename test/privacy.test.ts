@@ -94,6 +94,10 @@ describe('privacy: a hostile corpus planted everywhere leaves no trace at the co
     expect(attributes['plant.cwd']).toBe('[cwd]/build/output.log');
     expect(attributes['plant.home']).toBe('~/.npmrc');
     expect(attributes['cli.command']).toBe('deploy');
+    // A key with a declared shape: a listed value leaves as it is, anything else as [other].
+    expect(attributes['shaped.listed']).toBe('deploy');
+    expect(attributes['shaped.hostile']).toBe('[other]');
+    expect(attributes['shaped.pattern']).toBe('[other]');
     // Undeclared keys never leave, not even by name.
     expect(Object.keys(attributes).filter((key) => key.includes('undeclared'))).toEqual([]);
     expect(received).not.toContain('undeclared');
