@@ -333,6 +333,20 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     confirm: isUrlCredential,
   },
   {
+    id: 'secret',
+    words: ['cookie'],
+    what: 'the whole value of a Cookie or Set-Cookie header (session ids)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:set-)?cookie["']?[ \t]{0,8}:[ \t]{0,8}["']?)[^\n"']+/gi,
+    confirm: isAssignedSecret,
+  },
+  {
+    id: 'secret',
+    hint: ['pass:', 'sshpass'],
+    what: 'a password given on a command line as pass:<password> (openssl -passin) or to sshpass -p',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:pass:|sshpass[ \t]{1,8}-p[ \t]{0,8}))[^\s"']+/g,
+    confirm: isAssignedSecret,
+  },
+  {
     id: 'bearer',
     hint: 'earer',
     what: 'bearer tokens (Authorization: Bearer …)',
@@ -345,6 +359,13 @@ export const SECRET_RULES: readonly ScrubRule[] = [
     what: 'basic credentials (Authorization: Basic base64(user:password))',
     pattern: /(?<lead>(?<![A-Za-z])[Bb]asic[ \t]{1,8})[A-Za-z0-9+/]{6,}={0,2}/g,
     confirm: isBasicCredential,
+  },
+  {
+    id: 'secret',
+    words: ['authorization'],
+    what: 'the credentials of an Authorization header or field, after any scheme (Authorization: token …, Digest …, AWS4-HMAC-SHA256 …)',
+    pattern: /(?<lead>(?<![A-Za-z0-9_-])(?:proxy-)?authorization["']?[ \t]{0,8}[:=][ \t]{0,8}["']?(?:[A-Za-z][A-Za-z0-9-]{1,30}[ \t]{1,8})?)[^\s"',;]+/gi,
+    confirm: isAssignedSecret,
   },
   {
     id: 'secret',
@@ -502,8 +523,8 @@ export const PERSONAL_RULES: readonly ScrubRule[] = [
   },
 ];
 
-/** A path segment: what may sit between two separators. */
-const SEGMENT = '[^\\\\/¥\\s"\'<>|:;,()]{1,64}';
+/** A path segment: what may sit between two separators (spaces too: `/Volumes/Macintosh HD/Users/x`). */
+const SEGMENT = '[^\\\\/¥\\t\\n\\r"\'<>|:;,()]{1,64}';
 /** A user name: not starting with a dot (`/github/home/.cache` is no one's home). */
 const USER_NAME = '[^.\\\\/\\s"\'<>|:;,()[\\]{}=*?`][^\\\\/\\s"\'<>|:;,()[\\]{}=*?`]*';
 const WINDOWS_USER_NAME = '[^.\\\\/¥\\t\\n\\r"\'<>|:;,()[\\]{}=*?`][^\\\\/¥\\t\\n\\r"\'<>|:;,()[\\]{}=*?`]*';
@@ -526,6 +547,14 @@ export const HOME_SEGMENT_RULES: readonly ScrubRule[] = [
     // The segments before `/home/` must start an absolute path: at the start
     // of the text, after a blank or punctuation, or after `file://`.
     pattern: new RegExp(`(?<lead>(?<=(?:^|[^A-Za-z0-9_.~/-]|file://)(?:/${SEGMENT}){0,8})/(?:home|Users)/)${USER_NAME}`, 'g'),
+    confirm: isAnotherPersonsHome,
+    marker: '[user]',
+  },
+  {
+    id: 'user',
+    hint: '~',
+    what: 'the user name of a ~<name>/ home path',
+    pattern: /(?<lead>(?<![A-Za-z0-9_.~/-])~)[a-z_][a-z0-9_.-]{0,31}(?=\/)/g,
     confirm: isAnotherPersonsHome,
     marker: '[user]',
   },

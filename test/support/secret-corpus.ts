@@ -237,6 +237,10 @@ const CONFIG_FORMS: Readonly<Record<string, readonly (() => SecretSample)[]>> = 
     () => secret('curl-wget', 'curl private token header', (v) => `curl --header "PRIVATE-TOKEN: ${v}" https://gitlab.example.com/api/v4/projects`, VALUE_SHAPES['short']),
     () => secret('curl-wget', 'wget --password=', (v) => `wget --user=${userName()} --password=${v} https://files.example.com/a.tgz`, VALUE_SHAPES['password']),
     () => secret('curl-wget', 'wget --http-password', (v) => `wget --http-user ${userName()} --http-password ${v} https://files.example.com/a.tgz`, VALUE_SHAPES['short']),
+    () => secret('curl-wget', 'Authorization: token', (v) => `curl -H "Authorization: token ${v}" https://api.example.com`, VALUE_SHAPES['lower+digits']),
+    () => secret('curl-wget', 'Cookie header', (v) => `curl -H 'Cookie: session=${v}' https://app.example.com`, VALUE_SHAPES['uuid']),
+    () => secret('curl-wget', 'openssl pass:', (v) => `openssl pkcs12 -export -passout pass:${v} -out cert.p12`, VALUE_SHAPES['password']),
+    () => secret('curl-wget', 'sshpass', (v) => `sshpass -p ${v} ssh deploy@host`, VALUE_SHAPES['short']),
     () => secret('curl-wget', 'mysql -p', (v) => `mysql -u root -p${v} -h db app`, VALUE_SHAPES['short']),
   ],
   // Keys with no prefix are told apart by the name they are kept under; on
@@ -369,6 +373,8 @@ const HOME_FORMS: readonly ((name: string) => string)[] = [
   (n) => `C:\\Documents and Settings\\${n}\\x`,
   (n) => `open '/home/${n}/.npmrc' failed`,
   (n) => `ENOENT: no such file, stat /Users/${n}`,
+  (n) => `/Volumes/Macintosh HD/Users/${n}/Desktop`,
+  (n) => `cat ~${n}/notes.txt`,
 ];
 
 /**
