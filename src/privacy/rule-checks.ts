@@ -166,7 +166,10 @@ function isRandomLooking(token: string): boolean {
   }
   // Over a smaller alphabet (one case and digits, ~36 symbols) random text
   // reaches fewer bits per character.
-  if (token.length < 24 || bits < Math.min(3.5, 0.75 * Math.log2(token.length))) return false;
+  // Without all three classes, only a run of letters and digits alone is
+  // judged: separators mark a structure (`v3-deps-win32-node22`), whose
+  // parts are judged on their own.
+  if (token.length < 24 || !ALNUM_ONLY.test(token) || bits < Math.min(3.5, 0.75 * Math.log2(token.length))) return false;
   // Random letters in both cases change case about every other character;
   // camelCase words change about twice a word.
   if (upper && lower) return wordShare(token) < 0.5 && switches(token, isUpperCode) >= 0.4 * token.length;
@@ -218,6 +221,7 @@ function wordShare(token: string): number {
 }
 const WORD = /[A-Z]?[a-z]{3,}/g;
 const HEX_TOKEN = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+const ALNUM_ONLY = /^[A-Za-z0-9]+$/;
 const HAS_DIGIT = /\d/;
 const HAS_LETTER = /[A-Za-z]/;
 const HAS_UPPER = /[A-Z]/;
@@ -290,16 +294,31 @@ const CODE_ROOTS: ReadonlySet<string> = new Set([
  * The value of a short name (`DB_PASS`, `stripeKey`, `"auth"`): a secret
  * when it looks like one, since `key: value` and `sortKey: createdAt` are
  * common and harmless. Six or more characters, and a digit, base64 of `user:password`, 12 or more characters in
- * both cases that are not camelCase words, or 20 or more characters.
+ * both cases that are not camelCase words, or 20 or more characters; and
+ * not a word and a number (`ed25519`) or readable words joined by dashes
+ * (`v1-deps-linux-x64`).
  */
 export function isWeakNameSecret(found: string): boolean {
-  if (found.length < 6 || !isAssignedSecret(found)) return false;
+  if (found.length < 6 || !isAssignedSecret(found) || isReadableSlug(found)) return false;
   if (HAS_DIGIT.test(found)) return true;
   if (found.length >= 20) return true;
   if (found.length >= 8 && BASE64.test(found) && isBasicCredential(found)) return true;
   return found.length >= 12 && HAS_UPPER.test(found) && HAS_LOWER.test(found) && !CAMEL_WORDS.test(found);
 }
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A word and a number (`ed25519`), or words joined by `-`, `_` or `.`, two or more of them readable (`v1-deps-linux-x64`): a name, not a credential. */
+function isReadableSlug(found: string): boolean {
+  if (WORD_NUMBER.test(found)) return true;
+  if (!SLUG.test(found)) return false;
+  let words = 0;
+  for (const part of found.split(/[-_.]/)) if (READABLE_PART.test(part)) words++;
+  return words >= 2;
+}
+const SLUG = /^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/;
+// `sha256`, `ed25519`, `node20`: a word and a number.
+const WORD_NUMBER = /^[A-Za-z]{2,}[-_]?[0-9]{1,5}$/;
+const READABLE_PART = /^[a-z]{3,}[0-9]{0,4}$/;
 const CAMEL_WORDS = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
 
 /** `user:password` (curl -u): a password part, and not a uid:gid pair (`docker run -u 1000:1000`). */

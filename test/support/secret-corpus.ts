@@ -573,7 +573,8 @@ const HARMLESS: Readonly<Record<string, readonly (() => string)[]>> = {
     () => `HTTP/1.1 ${pick(['200 OK', '404 Not Found', '503 Service Unavailable'])}`,
     () => `compass: north`,
     () => `sortKey: createdAt`,
-    () => `cache key=v${n(9)}`,
+    () => `cache key=v${n(9)}-deps-${pick(['linux', 'darwin', 'win32'])}-node${between(18, 24)}`,
+    () => `sig: ${pick(['sha256', 'ed25519', 'rsa-pss'])}`,
   ],
 };
 
