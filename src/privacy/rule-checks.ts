@@ -123,7 +123,8 @@ export function entropyBits(text: string): number {
  * has; 24 or more random letters in both cases, or in one case mixed with
  * digits; or 32 or more single-case hex characters (API keys; also digests,
  * which an app should declare `hash` or shorten; a 40-character commit id
- * right after "commit", "sha" or `@` stays). A run with many `/` is read as
+ * right after "commit", "sha" or `@` stays, and so do digests of public
+ * content: `sha512-<base64>`, `sha256:<hex>`). A run with many `/` is read as
  * a path or URL and judged by its segments, since base64 secrets rarely
  * hold more than a couple of slashes; a run of parts joined by `-` or `_`
  * (`abc_<random>`, `v1-<hex>-<hex>`) (or `name=<random>`) is also judged by each long part.
@@ -131,11 +132,24 @@ export function entropyBits(text: string): number {
  * 32 and 99% of 40; the prefixed rules catch known token formats whole.
  */
 export function isHighEntropyToken(found: string, text = found, start = 0): boolean {
+  if (isContentDigest(found, text, start)) return false;
   const segments = found.split('/');
   if (segments.length > 3) return segments.some((segment) => segment.length >= 20 && isRandomOrHasRandomPart(segment));
   if (found.length === 40 && HEX_TOKEN.test(found) && COMMIT_CONTEXT.test(text.slice(Math.max(0, start - 12), start))) return false;
   return isRandomOrHasRandomPart(found);
 }
+/**
+ * A digest of public content, named by its algorithm: a Subresource
+ * Integrity string (`sha512-<base64>`, as in lockfiles) or an image digest
+ * (`sha256:<hex>`). It identifies a file anyone can fetch, not a person.
+ */
+function isContentDigest(found: string, text: string, start: number): boolean {
+  if (SRI.test(found)) return true;
+  return HEX_TOKEN.test(found) && DIGEST_PREFIX.test(text.slice(Math.max(0, start - 8), start));
+}
+const SRI = /^sha(?:1|256|384|512)-[A-Za-z0-9+/]{27,86}={0,2}$/;
+const DIGEST_PREFIX = /(?:sha(?:1|256|384|512)|md5):$/;
+
 // `commit 1a2b…`, `sha: 1a2b…`, `actions/checkout@1a2b…`, `/commit/1a2b…`.
 const COMMIT_CONTEXT = /(?:commit|sha1?|rev(?:ision)?|head|ref|tree|blob)[ \t:=/#]{1,3}$|@$/i;
 
@@ -281,7 +295,7 @@ function isExpression(found: string): boolean {
   return dotted !== null && CODE_ROOTS.has(dotted[1] ?? '');
 }
 const CALL_OR_INDEX = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*[([]/;
-const HELM_VALUE = /^\.[A-Z][A-Za-z0-9]*(?:\.[A-Za-z_][\w-]*)*$/;
+const HELM_VALUE = /^\.(?:Values|Release|Chart|Files|Capabilities|Template)(?:\.[A-Za-z_][\w-]*)+$/;
 const DOTTED_PATH = /^([A-Za-z_$][\w$]*)(?:\.[A-Za-z_$][\w$-]*)+\}?$/;
 const CODE_ROOTS: ReadonlySet<string> = new Set([
   'var', 'local', 'locals', 'module', 'data', 'self', 'this', 'process', 'env', 'ENV', 'Env', 'os', 'config', 'conf', 'cfg',
@@ -312,13 +326,15 @@ function isReadableSlug(found: string): boolean {
   if (WORD_NUMBER.test(found)) return true;
   if (!SLUG.test(found)) return false;
   let words = 0;
-  for (const part of found.split(/[-_.]/)) if (READABLE_PART.test(part)) words++;
+  // A part of hex letters only (`faa0` in a UUID) is not a word.
+  for (const part of found.split(/[-_.]/)) if (READABLE_PART.test(part) && NOT_HEX.test(part)) words++;
   return words >= 2;
 }
 const SLUG = /^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/;
 // `sha256`, `ed25519`, `node20`: a word and a number.
 const WORD_NUMBER = /^[A-Za-z]{2,}[-_]?[0-9]{1,5}$/;
 const READABLE_PART = /^[a-z]{3,}[0-9]{0,4}$/;
+const NOT_HEX = /[g-z]/;
 const CAMEL_WORDS = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
 
 /** `user:password` (curl -u): a password part, and not a uid:gid pair (`docker run -u 1000:1000`). */

@@ -509,6 +509,9 @@ const HARMLESS: Readonly<Record<string, readonly (() => string)[]>> = {
     () => `jsonwebtoken@9.0.${n(9)}`,
     () => `passport-jwt@4.0.${n(9)}`,
     () => `@aws-sdk/credential-providers@3.${n(700)}.0`,
+    () => `lodash@^4.17.${n(21)}`,
+    () => `@types/node@20.${n(14)}.${n(9)}`,
+    () => `1.0.0+20${between(10, 29)}0313144700`,
     () => `keytar@7.9.0`,
   ],
   'git sha': [
@@ -547,6 +550,26 @@ const HARMLESS: Readonly<Record<string, readonly (() => string)[]>> = {
     () => 'token = ENV.fetch("GITHUB_TOKEN")',
     () => 'client_secret: <your-client-secret>',
     () => 'password=********',
+  ],
+  'error message': [
+    () => pick(["Cannot find module './config'", "ENOENT: no such file or directory, open 'package.json'", 'spawn git ENOENT', 'socket hang up', 'read ECONNRESET', 'Request failed with status code 401', 'Invalid token', 'Command failed with exit code 1: npm run build']),
+    () => `connect ECONNREFUSED 127.0.0.1:${between(1024, 65535)}`,
+    () => `getaddrinfo ENOTFOUND registry.example.org`,
+    () => `Token expired at 20${between(20, 29)}-0${between(1, 9)}-1${n(9)}T00:00:00Z`,
+  ],
+  'config value': [
+    () => pick(['NODE_ENV=production', 'CI=true', 'TZ=UTC', 'LANG=en_US.UTF-8', 'outDir=dist', 'target=es2022', 'mode=production', 'feature.new-dashboard=true', '--config ./acme.config.ts']),
+    () => pick(['America/Los_Angeles', 'Europe/Berlin', 'Asia/Tokyo']),
+    () => pick(['refs/heads/main', 'origin/feature/login-page', `v${n(9)}.${n(9)}.0-rc.${n(9)}`]),
+    () => `0.0.0.0:${between(1024, 65535)}`,
+    () => `[::]:${between(1, 65535)}`,
+    () => `src\\commands\\${pick(['deploy', 'build'])}.ts`,
+    () => `https://example.com/search?q=${pick(['test', 'docs'])}&page=${n(9)}`,
+  ],
+  digest: [
+    () => `sha512-${randomBytes(64).toString('base64')}`,
+    () => `sha256:${draw(64, HEX)}`,
+    () => `node@sha256:${draw(64, HEX)}`,
   ],
   'CI path': [
     () => `/home/runner/work/acme/acme/src/${pick(['index', 'cli'])}.ts`,
