@@ -282,7 +282,7 @@ export function isBearerToken(found: string): boolean {
 export function isAssignedSecret(found: string): boolean {
   return !PLACEHOLDER.test(found) && !isExpression(found);
 }
-const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|on|off|\d{1,3}|\*+|x+|\.+|…|-+|\[redacted:.*|\[user\].*|\[other\]|\$[A-Za-z_]\w*|\$[{(].*|\{\{.*|#\{.*|%\w+%|%\(.*|<[^>]*>?|@\w+@)$/i;
+const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|on|off|\d{1,3}|\*+|x+|\.+|…|-+|=+|\[redacted:.*|\[user\].*|\[other\]|\$[A-Za-z_]\w*|\$[{(].*|\{\{.*|#\{.*|%\w+%|%\(.*|<[^>]*>?|@\w+@)$/i;
 
 /**
  * Code that names a value: a dotted path from a root that holds settings or
@@ -332,7 +332,7 @@ function isReadableSlug(found: string): boolean {
 }
 const SLUG = /^[a-z0-9]+(?:[-_.][a-z0-9]+)+$/;
 // `sha256`, `ed25519`, `node20`: a word and a number.
-const WORD_NUMBER = /^[A-Za-z]{2,}[-_]?[0-9]{1,5}$/;
+const WORD_NUMBER = /^[a-z]{2,8}[-_]?[0-9]{1,5}$/;
 const READABLE_PART = /^[a-z]{3,}[0-9]{0,4}$/;
 const NOT_HEX = /[g-z]/;
 const CAMEL_WORDS = /^[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;

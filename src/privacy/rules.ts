@@ -76,16 +76,17 @@ const NAME_SUFFIX = '(?:[_.-]?(?:key|token|secret|value|string|b64|base64|hash|d
  * `pass` and `pw` name a password, and `PAT` a personal access token, only
  * as a whole word or the last word of a camelCase or SCREAMING_CASE name
  * (`DB_PASS`, `dbPass`, `x.pass`, `AZURE_DEVOPS_PAT`, `githubPat`):
- * case-sensitive, so `compass`, `bypass` and `pattern` are not read as one.
+ * case-sensitive, so `compass`, `bypass` and `pattern` are not read as one
+ * (nor `pw` inside base64, `…+pw==`).
  */
-const SHORT_SECRET_NAME = "(?:(?<![A-Za-z])(?:pass|pw)|(?<=[A-Za-z0-9_$.])(?:Pass|Pw)|(?<![A-Za-z])(?:PASS|PW)|(?<![A-Za-z])PAT(?![A-Za-z])|(?<=_)pat(?![a-z])|(?<=[a-z0-9])Pat(?![a-z]))";
+const SHORT_SECRET_NAME = "(?:(?<![A-Za-z0-9+/])(?:pass|pw)|(?<=[A-Za-z0-9_$.])(?:Pass|Pw)|(?<![A-Za-z0-9+/])(?:PASS|PW)|(?<![A-Za-z0-9+/])PAT(?![A-Za-z])|(?<=_)pat(?![a-z])|(?<=[a-z0-9])Pat(?![a-z]))";
 /**
  * Short or common words that may name a secret (`stripeKey`, `"auth"`,
  * `SIG`), in the same spellings; their values are judged (see
  * isWeakNameSecret), since `key: value` and `sortKey: createdAt` are common.
  */
 const WEAK_NAME =
-  '(?:(?<![A-Za-z])(?:key|auth|sig|salt|pin|otp)|(?<=[A-Za-z0-9_$.])(?:Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z])(?:KEY|AUTH|SIG|SALT|PIN|OTP))';
+  '(?:(?<![A-Za-z0-9+/])(?:key|auth|sig|salt|pin|otp)|(?<=[A-Za-z0-9_$.])(?:Key|Auth|Sig|Salt|Pin|Otp)|(?<![A-Za-z0-9+/])(?:KEY|AUTH|SIG|SALT|PIN|OTP))';
 /** Words one of which every secret-ish name holds, in lower case (a cheap test before the patterns run). */
 const NAME_WORDS: readonly string[] = ['pass', 'pw', 'secret', 'token', 'key', 'cred', 'dsn', 'webhook', 'connection'];
 /** Characters one of which every connector holds. */
