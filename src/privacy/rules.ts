@@ -421,6 +421,14 @@ export const SECRET_RULES: readonly ScrubRule[] = [
   },
   {
     id: 'secret',
+    hint: CONNECTOR_HINTS,
+    words: ['client', 'tenant', 'account', 'subscription'],
+    what: 'ids that name an account or an app registration (client_id, AZURE_TENANT_ID, aws_account_id, account_sid) when the value looks like one (a digit, six or more characters)',
+    pattern: new RegExp(assignment(`(?:client|tenant|account|subscription)[_.-]?(?:id|sid)${NAME_SUFFIX}`), 'gi'),
+    confirm: isWeakNameSecret,
+  },
+  {
+    id: 'secret',
     words: ['env', 'arg', 'set'],
     what: 'values given after a blank to a secret-named variable (Dockerfile ENV/ARG, fish set -x, csh setenv)',
     pattern: new RegExp(`(?<lead>(?<![A-Za-z0-9_-])(?:ENV|ARG|setenv|set[ \\t]+-[gxUlu]{1,4})[ \\t]+[A-Za-z0-9_]{0,40}${DELIMITED_SECRET_NAME}[A-Za-z0-9_]{0,20}[ \\t]+["']?)[^\\s=\\\\"'][^\\s"']*`, 'gi'),

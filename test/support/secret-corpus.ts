@@ -255,6 +255,10 @@ const CONFIG_FORMS: Readonly<Record<string, readonly (() => SecretSample)[]>> = 
     () => secret('unprefixed key', 'Okta', (v) => `OKTA_API_TOKEN=${v}`, () => `00${draw(40, B64URL)}`),
     () => secret('unprefixed key', 'AWS secret', (v) => `aws_secret_access_key = ${v}`, () => draw(40, `${ALNUM}+/`)),
     () => secret('unprefixed key', 'Azure DevOps', (v) => `AZURE_DEVOPS_PAT=${v}`, () => draw(52, `${LOWER}234567`)),
+    () => secret('unprefixed key', 'Azure tenant id', (v) => `AZURE_TENANT_ID=${v}`, () => randomUUID()),
+    () => secret('unprefixed key', 'Azure client id', (v) => `"azure_client_id": "${v}"`, () => randomUUID()),
+    () => secret('unprefixed key', 'AWS account id', (v) => `aws_account_id = ${v}`, () => draw(12, DIGITS)),
+    () => secret('unprefixed key', 'OAuth client id', (v) => `clientId: '${v}'`, () => draw(20, LOWER + DIGITS)),
     () => secret('unprefixed key', 'Azure tenant secret', (v) => `AZURE_CLIENT_SECRET="${v}"`, () => `${draw(3, ALNUM)}8Q~${draw(34, `${ALNUM}_~.-`)}`),
   ],
   bundler: [
@@ -594,6 +598,7 @@ const HARMLESS: Readonly<Record<string, readonly (() => string)[]>> = {
     () => `${2020 + n(6)}-0${between(1, 9)}-1${n(9)}T1${n(9)}:3${n(9)}:4${n(9)}Z`,
     () => pick(['node:20-alpine', 'ghcr.io/acme/app:1.2.3', 'python:3.12-slim', 'postgres:16']),
     () => `HTTP/1.1 ${pick(['200 OK', '404 Not Found', '503 Service Unavailable'])}`,
+    () => pick(['client_id=acme-cli', 'account: personal', 'tenant: common']),
     () => `compass: north`,
     () => `sortKey: createdAt`,
     () => `cache key=v${n(9)}-deps-${pick(['linux', 'darwin', 'win32'])}-node${between(18, 24)}`,
