@@ -5,18 +5,21 @@
  * 2 usage error.
  */
 import { runReceive } from './receive.js';
+import { runReport } from './report.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: optel <command> [options]
 
 Commands:
   receive   Run a local OTLP/HTTP receiver and print the spans it gets
+  report    Write a usage report (one HTML page) from files of spans
 
 Run 'optel <command> --help' for the options of a command.
 `;
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   receive: runReceive,
+  report: runReport,
 };
 
 async function main(argv: string[]): Promise<number> {
