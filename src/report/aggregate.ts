@@ -55,7 +55,8 @@ export interface Aggregates {
   readonly days: Map<number, CountedCell>;
   readonly services: Set<string>;
   completed: number;
-  killed: number;
+  /** Killed runs, with the installs behind them (a total can single someone out too). */
+  readonly killed: CountedCell;
   /** How many killed matches the bounded window may have missed. */
   matchingEvictions: number;
 }
@@ -82,7 +83,7 @@ export class Aggregator {
       days: new Map(),
       services: new Set(),
       completed: 0,
-      killed: 0,
+      killed: { count: 0, installs: new InstallSet(minInstalls) },
       matchingEvictions: 0,
     };
     this.matcher = new KilledMatcher((pending) => this.countKilled(pending), matchingWindow);
@@ -139,7 +140,7 @@ export class Aggregator {
   }
 
   private countKilled(pending: PendingStart): void {
-    this.result.killed += 1;
+    countIn(this.result.killed, pending.install);
     countIn(pending.stats.killed, pending.install);
     countIn(this.dayCell(pending.day), pending.install);
   }

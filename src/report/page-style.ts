@@ -26,7 +26,12 @@ thead th { color: var(--muted); font-weight: 600; font-size: 12px; text-transfor
 .suppressed { color: var(--muted); font-style: italic; font-size: 12px; }
 .tile .suppressed { font-size: 16px; }
 .suppressed-row td { color: var(--muted); font-style: italic; }
-tr.jumped td { background: color-mix(in srgb, var(--failure) 12%, transparent); }
+table.heatmap td.heat { text-align: center; border: 2px solid var(--card); border-radius: 4px; padding: 6px 4px; }
+table.heatmap td.heat small { display: block; color: var(--muted); font-size: 11px; }
+table.heatmap td.none { color: var(--muted); }
+table.heatmap td.jumped { outline: 2px solid var(--failure); outline-offset: -2px; font-weight: 700; }
+.scroll { overflow-x: auto; }
+.alert { color: var(--failure); font-weight: 600; margin: 0 0 6px; }
 .flag-text { color: var(--failure); font-weight: 600; }
 .note, .empty { color: var(--muted); font-size: 13px; }
 .legend { color: var(--muted); font-size: 13px; margin: 4px 0 0; }

@@ -111,36 +111,42 @@ ${model.commands
   return section('How long they take', `${chart}<p class="legend"><span class="dot p50"></span>median <span class="dot p95"></span>95th percentile (completed runs, log scale)</p>${table}${approximate}`);
 }
 
+/**
+ * Failure rate per command × version as a heat map: rows are commands,
+ * columns versions in release order, the redder the more failures. A cell
+ * whose rate jumped against the command's previous version carries ▲.
+ */
 function versionsSection(model: ReportModel): string {
-  if (model.versions.length === 0) return '';
-  const blocks = model.versions
+  if (model.versionColumns.length === 0) {
+    return model.suppressed.versions > 0 ? section('Failure rate by version', `<p class="empty">${model.suppressed.versions} version(s) run by fewer than ${model.minInstalls} installs: ${SUPPRESSED_TEXT}.</p>`) : '';
+  }
+  const highest = Math.max(0.05, ...model.versions.flatMap((entry) => entry.cells.map((cell) => (typeof cell === 'object' ? cell.failureRate : 0))));
+  const head = `<tr><th>command</th>${model.versionColumns.map((version) => `<th>${escapeHtml(version)}</th>`).join('')}</tr>`;
+  const body = model.versions
     .map((entry) => {
-      const chart =
-        entry.versions.length === 0
-          ? ''
-          : columns(
-              entry.versions.map((row) => ({
-                label: row.version,
-                value: row.failureRate,
-                flagged: row.jumped,
-                title: `${entry.label} ${row.version}: ${formatPercent(row.failureRate)} of ${formatCount(row.runs)} runs failed`,
-              })),
-              `failure rate of ${entry.label} per version`,
-              { max: Math.max(0.05, ...entry.versions.map((row) => row.failureRate)), height: 120 },
-            );
-      const rows = entry.versions
-        .map(
-          (row) =>
-            `<tr${row.jumped ? ' class="jumped"' : ''}><td>${escapeHtml(row.version)}</td><td>${formatCount(row.runs)}</td><td>${formatCount(row.failures)}</td><td data-figure="version:${escapeHtml(entry.label)}:${escapeHtml(row.version)}:failure-rate">${formatPercent(row.failureRate)}</td><td>${row.jumped ? `<span class="flag-text" data-figure="jump:${escapeHtml(entry.label)}:${escapeHtml(row.version)}">▲ jumped from ${formatPercent(row.previousRate ?? 0)}</span>` : ''}</td></tr>`,
-        )
-        .join('\n');
-      const hidden = entry.hiddenVersions > 0 ? `<tr class="suppressed-row"><td colspan="5">${entry.hiddenVersions} version${entry.hiddenVersions === 1 ? '' : 's'} run by fewer than ${model.minInstalls} installs: ${SUPPRESSED_TEXT}</td></tr>` : '';
-      return `<div class="version-block"><h3>${escapeHtml(entry.label)}</h3>${chart}<table><thead><tr><th>version</th><th>runs</th><th>failures</th><th>failure rate</th><th></th></tr></thead><tbody>${rows}${hidden}</tbody></table></div>`;
+      const cells = entry.cells
+        .map((cell, index) => {
+          const version = model.versionColumns[index] ?? '';
+          const name = `version:${entry.label}:${version}`;
+          if (cell === 'none') return '<td class="heat none">–</td>';
+          if (cell === 'suppressed') return `<td class="heat"><span class="suppressed" data-figure="${escapeHtml(name)}">${SUPPRESSED_TEXT}</span></td>`;
+          const strength = Math.round((cell.failureRate / highest) * 80);
+          const title = `${entry.label} ${version}: ${formatCount(cell.failures)} of ${formatCount(cell.runs)} runs failed${cell.jumped ? `, up from ${formatPercent(cell.previousRate ?? 0)}` : ''}`;
+          const flag = cell.jumped ? `<span class="flag-text" data-figure="jump:${escapeHtml(entry.label)}:${escapeHtml(version)}">▲</span> ` : '';
+          return `<td class="heat${cell.jumped ? ' jumped' : ''}" style="background:color-mix(in srgb, var(--failure) ${strength}%, transparent)" title="${escapeHtml(title)}">${flag}<span data-figure="${escapeHtml(name)}">${formatPercent(cell.failureRate)}</span><small>${formatCount(cell.runs)} runs</small></td>`;
+        })
+        .join('');
+      return `<tr><th scope="row">${escapeHtml(entry.label)}</th>${cells}</tr>`;
     })
     .join('\n');
+  const jumps = model.versions.flatMap((entry) =>
+    entry.cells.flatMap((cell, index) => (typeof cell === 'object' && cell.jumped ? [`${entry.label} ${model.versionColumns[index] ?? ''}: ${formatPercent(cell.previousRate ?? 0)} → ${formatPercent(cell.failureRate)}`] : [])),
+  );
+  const jumpNote = jumps.length > 0 ? `<p class="alert">▲ Failure rate jumped: ${jumps.map(escapeHtml).join('; ')}</p>` : '';
+  const hidden = model.suppressed.versions > 0 ? `<p class="note">${model.suppressed.versions} version(s) run by fewer than ${model.minInstalls} installs for every command: ${SUPPRESSED_TEXT}.</p>` : '';
   return section(
     'Failure rate by version',
-    `<p class="note">▲ marks a version whose failure rate rose by at least ${Math.round(JUMP_POINTS * 100)} points and to at least ${JUMP_FACTOR}× the previous version's.</p>${blocks}`,
+    `${jumpNote}<div class="scroll"><table class="heatmap"><thead>${head}</thead><tbody>${body}</tbody></table></div><p class="note">Share of completed runs that failed. ▲ marks a version whose rate rose by at least ${Math.round(JUMP_POINTS * 100)} points and to at least ${JUMP_FACTOR}× the command's previous version.</p>${hidden}`,
   );
 }
 
@@ -151,7 +157,7 @@ function errorTypesSection(model: ReportModel): string {
     model.errorTypes.length === 0
       ? ''
       : stackedBars(
-          model.errorTypes.map((row) => ({ label: row.label, segments: [{ value: row.count, name: 'failures', color: 'var(--failure)' }], note: `${formatCount(row.count)} · ${formatCount(row.installs)}${row.installs >= model.minInstalls ? '+' : ''} installs` })),
+          model.errorTypes.map((row) => ({ label: row.label, segments: [{ value: row.count, name: 'failures', color: 'var(--failure)' }], note: formatCount(row.count) })),
           'most frequent error types',
         );
   const list = model.errorTypes.map((row) => `<li><code>${escapeHtml(row.label)}</code> <span data-figure="error:${escapeHtml(row.label)}">${formatCount(row.count)}</span></li>`).join('');

@@ -12,7 +12,7 @@
  * Every label goes through shownLabel(), so a value that looks like a digest
  * or an id is never printed in full.
  */
-import type { Aggregates, CommandStats, CountedCell, ShareDimension } from './aggregate.js';
+import type { Aggregates, CommandStats, CountedCell, ShareDimension, VersionStats } from './aggregate.js';
 import type { InstallSet } from './install-set.js';
 import { shownLabel } from './shown-label.js';
 import { compareVersions } from './version-order.js';
@@ -33,19 +33,21 @@ export interface CommandRow {
 }
 
 export interface VersionRow {
-  readonly version: string;
   readonly runs: number;
   readonly failures: number;
   readonly failureRate: number;
-  /** Its failure rate jumped against the previous shown version of the same command. */
+  /** Its failure rate jumped against the previous version shown for the same command. */
   readonly jumped: boolean;
   readonly previousRate: number | undefined;
 }
 
+/** 'suppressed': run on that version by too few installs; 'none': not run on it at all. */
+export type VersionCell = VersionRow | 'suppressed' | 'none';
+
 export interface CommandVersions {
   readonly label: string;
-  readonly versions: readonly VersionRow[];
-  readonly hiddenVersions: number;
+  /** One per entry of ReportModel.versionColumns. */
+  readonly cells: readonly VersionCell[];
 }
 
 export interface LabelledCount {
@@ -72,6 +74,8 @@ export interface ReportModel {
     readonly failureRate: Cell;
   };
   readonly commands: readonly CommandRow[];
+  /** Versions shown for at least one command, oldest first. */
+  readonly versionColumns: readonly string[];
   readonly versions: readonly CommandVersions[];
   readonly errorTypes: readonly LabelledCount[];
   readonly shares: Record<ShareDimension, { readonly rows: readonly ShareRow[]; readonly hidden: number }>;
@@ -137,31 +141,41 @@ export function publish(aggregates: Aggregates): ReportModel {
     })
     .sort((a, b) => (b.runs.shown ? b.runs.value : 0) - (a.runs.shown ? a.runs.value : 0) || a.label.localeCompare(b.label));
 
-  const versions: CommandVersions[] = shownCommands
-    .map((stats) => {
-      const ordered = [...stats.versions.entries()].sort(([a], [b]) => compareVersions(a, b));
-      const rows: VersionRow[] = [];
-      let hidden = 0;
-      for (const [version, counts] of ordered) {
-        if (!enough(counts.installs)) {
-          hidden += 1;
-          continue;
-        }
-        const failureRate = counts.runs === 0 ? 0 : counts.failures / counts.runs;
-        const previousRate = rows.at(-1)?.failureRate;
-        rows.push({
-          version: shownLabel(version),
-          runs: counts.runs,
-          failures: counts.failures,
-          failureRate,
-          previousRate,
-          jumped: previousRate !== undefined && failureRate - previousRate >= JUMP_POINTS && failureRate >= JUMP_FACTOR * previousRate,
-        });
+  // Columns: every version shown for at least one command, in release order.
+  // A version too thin for one command but shown for another is a suppressed
+  // cell there; a version thin everywhere is withheld with its name.
+  const perCommand = shownCommands.map((stats) => {
+    const shownVersions = new Map<string, VersionStats>();
+    for (const [version, counts] of stats.versions) {
+      if (enough(counts.installs)) shownVersions.set(version, counts);
+    }
+    return { stats, shownVersions };
+  });
+  const allVersions = new Set(shownCommands.flatMap((stats) => [...stats.versions.keys()]));
+  const columns = [...allVersions].filter((version) => perCommand.some((entry) => entry.shownVersions.has(version))).sort(compareVersions);
+  suppressed.versions += allVersions.size - columns.length;
+  const versions: CommandVersions[] = perCommand.map(({ stats, shownVersions }) => {
+    const cells: VersionCell[] = [];
+    let previousRate: number | undefined;
+    for (const version of columns) {
+      const counts = shownVersions.get(version);
+      if (counts === undefined) {
+        if (stats.versions.has(version)) suppressed.cells += 1;
+        cells.push(stats.versions.has(version) ? 'suppressed' : 'none');
+        continue;
       }
-      suppressed.versions += hidden;
-      return { label: labelOf(stats), versions: rows, hiddenVersions: hidden };
-    })
-    .filter((entry) => entry.versions.length > 0 || entry.hiddenVersions > 0);
+      const failureRate = counts.runs === 0 ? 0 : counts.failures / counts.runs;
+      cells.push({
+        runs: counts.runs,
+        failures: counts.failures,
+        failureRate,
+        previousRate,
+        jumped: previousRate !== undefined && failureRate - previousRate >= JUMP_POINTS && failureRate >= JUMP_FACTOR * previousRate,
+      });
+      previousRate = failureRate;
+    }
+    return { label: labelOf(stats), cells };
+  });
 
   const errorTypes: LabelledCount[] = [];
   for (const [errorType, counts] of aggregates.errorTypes) {
@@ -206,11 +220,12 @@ export function publish(aggregates: Aggregates): ReportModel {
     services: [...aggregates.services].map(shownLabel).sort(),
     totals: {
       installs: total(totalInstalls),
-      runs: total(aggregates.completed + aggregates.killed),
-      killed: total(aggregates.killed),
+      runs: total(aggregates.completed + aggregates.killed.count),
+      killed: totalsShown ? counted(aggregates.killed) : { shown: false },
       failureRate: total(aggregates.completed === 0 ? 0 : failures / aggregates.completed),
     },
     commands,
+    versionColumns: columns.map(shownLabel),
     versions,
     errorTypes: errorTypes.slice(0, TOP_ERROR_TYPES),
     shares,
