@@ -6,6 +6,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultyCollector, startCollector } from './collectors.mjs';
+import { reportCost } from './report.mjs';
 import { scrubberCost } from './scrubber.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -202,6 +203,19 @@ rows.push({
   baseline_ms: round(flood.rssGrowthMb),
   dropped: flood.stats?.dropped,
   target: '<= 50 MB growth; queue capped, drops counted',
+});
+
+// 7. `optel report` over 1 million generated spans: time and peak memory,
+// against reading and JSON.parse-ing the same file; peak memory again on a
+// quarter of the spans.
+const report = await reportCost({ runs: Math.min(RUNS, 3) });
+rows.push({
+  what: `optel report, ${report.spans / 1e6}M spans (ms; peak RSS ${round(report.reportRssMb)} MB, ${round(report.quarterRssMb)} MB at ${report.quarterSpans / 1000}k)`,
+  optel_ms: round(report.reportMs),
+  baseline: `read + JSON.parse each line (peak RSS ${round(report.baselineRssMb)} MB)`,
+  baseline_ms: round(report.baselineMs),
+  ratio: round(report.reportMs / report.baselineMs, 2),
+  target: '<= 10 s, bounded memory',
 });
 
 const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), start_runs: START_RUNS, runs: RUNS, fault_runs: FAULT_RUNS };

@@ -1,12 +1,13 @@
 // `npm run demo`: starts the embedded collector (`optel receive`) on a free
 // loopback port, runs the example CLI through a few commands with telemetry
 // pointed at it, shows what arrived, and stops everything. Files go to a
-// temporary config dir, never to your home directory.
+// temporary config dir, never to your home directory. It ends by writing the
+// usage report of what arrived (`optel report`) and printing where it is.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'cli', 'main.js');
@@ -128,6 +129,25 @@ try {
   }
   if (rows.length === 0) {
     console.error('Unexpected: nothing arrived.');
+    failed = true;
+  }
+
+  // The usage page an author would open. The demo is one install, and a
+  // published report hides every figure behind fewer than 5 installs, so
+  // this one is written with --min-installs 1: for your eyes only.
+  const reportDir = mkdtempSync(join(tmpdir(), 'optel-demo-report-'));
+  const reportFile = join(reportDir, 'report.html');
+  console.log(`\n${bold('$ optel report spans.jsonl --min-installs 1 --out report.html')}${dim('   # one install here: shown unsuppressed, not for publishing')}`);
+  const report = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'report', jsonl, '--min-installs', '1', '--out', reportFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => process.stdout.write(indent(chunk)));
+    child.stderr.on('data', (chunk) => process.stdout.write(indent(chunk)));
+    child.on('close', (code) => resolve(code));
+  });
+  if (report === 0 && existsSync(reportFile)) {
+    console.log(`${bold('The usage report')}: ${pathToFileURL(reportFile).href}  ${dim('(one file; open it in a browser, it needs no network)')}`);
+  } else {
+    console.error(`Unexpected: optel report exited with ${report}.`);
     failed = true;
   }
 } catch (error) {

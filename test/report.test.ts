@@ -114,7 +114,13 @@ describe('optel report on what optel receive --jsonl wrote', () => {
     }
     expect(figures.get('command:watch:killed')).toBe('1');
     expect(figures.get('command:deploy:failure')).toBe('1');
-    expect(figures.get('error:DeployError')).toBeDefined();
+    // Error types by count; one given as an exit code reads as one.
+    const errorTypes = completed.map((s) => s.attributes['error.type']).filter((type) => type !== undefined).map(String);
+    expect(errorTypes).toContain('DeployError');
+    for (const type of new Set(errorTypes)) {
+      const label = /^\d+$/.test(type) ? `exit code ${type}` : type;
+      expect(figures.get(`error:${label}`), label).toBe(String(errorTypes.filter((t) => t === type).length));
+    }
     expect(figures.get('share:os:linux')).toBe('100.0%');
     expect(figures.get(`share:runtime:nodejs ${process.versions.node.split('.')[0]}`)).toBe('100.0%');
     // The install ids are in the file, never on the page.

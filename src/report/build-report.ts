@@ -6,11 +6,11 @@
  */
 import { Aggregator } from './aggregate.js';
 import type { PageSources } from './page.js';
-import { publish } from './publish.js';
+import { DEFAULT_MIN_INSTALLS, publish } from './publish.js';
 import type { ReportModel } from './publish.js';
 import { emptyReadCounts, readCommandRecords } from './read-input.js';
 
-export const DEFAULT_MIN_INSTALLS = 5;
+export { DEFAULT_MIN_INSTALLS };
 
 export interface BuiltReport {
   readonly model: ReportModel;

@@ -31,6 +31,7 @@ table.heatmap td.heat small { display: block; color: var(--muted); font-size: 11
 table.heatmap td.none { color: var(--muted); }
 table.heatmap td.jumped { outline: 2px solid var(--failure); outline-offset: -2px; font-weight: 700; }
 .scroll { overflow-x: auto; }
+.private { background: color-mix(in srgb, var(--aborted) 22%, var(--card)); border: 1px solid var(--aborted); border-radius: 8px; padding: 8px 12px; margin: 0 0 18px; font-size: 14px; }
 .alert { color: var(--failure); font-weight: 600; margin: 0 0 6px; }
 .flag-text { color: var(--failure); font-weight: 600; }
 .note, .empty { color: var(--muted); font-size: 13px; }

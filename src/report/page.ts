@@ -9,7 +9,7 @@ import { columns, rangeDots, shareBar, stackedBars } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { formatCount, formatDuration, formatPercent } from './format.js';
 import type { Cell, ReportModel } from './publish.js';
-import { JUMP_FACTOR, JUMP_POINTS } from './publish.js';
+import { DEFAULT_MIN_INSTALLS, JUMP_FACTOR, JUMP_POINTS } from './publish.js';
 import { PAGE_STYLE, SHARE_PALETTE } from './page-style.js';
 
 export interface PageSources {
@@ -40,6 +40,7 @@ export function renderPage(model: ReportModel, sources: PageSources): string {
 <h1>${escapeHtml(title)}</h1>
 <p class="lede">${escapeHtml(period)} · ${formatCount(sources.spans)} spans from ${sources.files.length} file${sources.files.length === 1 ? '' : 's'} · every figure stands for at least <strong data-figure="min-installs">${k}</strong> distinct install${k === 1 ? '' : 's'}</p>
 </header>
+${k < DEFAULT_MIN_INSTALLS ? `<p class="private">Made with a threshold of ${k} install${k === 1 ? '' : 's'}, below the default of ${DEFAULT_MIN_INSTALLS}: figures may point at single people. For your eyes only, not for publishing.</p>` : ''}
 ${tiles(model)}
 ${commandsSection(model)}
 ${durationsSection(model)}
@@ -77,7 +78,7 @@ function commandsSection(model: ReportModel): string {
       { value: valueOf(row.outcomes.aborted), name: 'aborted', color: 'var(--aborted)' },
       { value: valueOf(row.killed), name: 'killed', color: 'var(--killed)' },
     ],
-    note: `${formatCount(row.runs.shown ? row.runs.value : 0)} runs`,
+    note: plural(row.runs.shown ? row.runs.value : 0, 'run'),
   }));
   const legend = `<p class="legend"><span class="key success"></span>success <span class="key failure"></span>failure <span class="key aborted"></span>aborted (signal) <span class="key killed"></span>killed (started, never completed)</p>`;
   const table = `<table><thead><tr><th>command</th><th>installs</th><th>runs</th><th>success</th><th>failure</th><th>aborted</th><th>killed</th></tr></thead><tbody>
@@ -133,7 +134,7 @@ function versionsSection(model: ReportModel): string {
           const strength = Math.round((cell.failureRate / highest) * 80);
           const title = `${entry.label} ${version}: ${formatCount(cell.failures)} of ${formatCount(cell.runs)} runs failed${cell.jumped ? `, up from ${formatPercent(cell.previousRate ?? 0)}` : ''}`;
           const flag = cell.jumped ? `<span class="flag-text" data-figure="jump:${escapeHtml(entry.label)}:${escapeHtml(version)}">▲</span> ` : '';
-          return `<td class="heat${cell.jumped ? ' jumped' : ''}" style="background:color-mix(in srgb, var(--failure) ${strength}%, transparent)" title="${escapeHtml(title)}">${flag}<span data-figure="${escapeHtml(name)}">${formatPercent(cell.failureRate)}</span><small>${formatCount(cell.runs)} runs</small></td>`;
+          return `<td class="heat${cell.jumped ? ' jumped' : ''}" style="background:color-mix(in srgb, var(--failure) ${strength}%, transparent)" title="${escapeHtml(title)}">${flag}<span data-figure="${escapeHtml(name)}">${formatPercent(cell.failureRate)}</span><small>${plural(cell.runs, 'run')}</small></td>`;
         })
         .join('');
       return `<tr><th scope="row">${escapeHtml(entry.label)}</th>${cells}</tr>`;
@@ -224,6 +225,10 @@ function section(title: string, body: string): string {
 function figure(name: string, cell: Cell, format: (value: number) => string): string {
   if (!cell.shown) return `<span class="suppressed" data-figure="${escapeHtml(name)}" title="fewer installs than the threshold">${SUPPRESSED_TEXT}</span>`;
   return `<span data-figure="${escapeHtml(name)}">${escapeHtml(format(cell.value))}</span>`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function valueOf(cell: Cell): number {

@@ -94,6 +94,9 @@ export interface Suppressed {
   days: number;
 }
 
+/** The threshold a page made without --min-installs uses. */
+export const DEFAULT_MIN_INSTALLS = 5;
+
 /** A failure rate at least this many points above the previous version's, and at least double it, is a jump. */
 export const JUMP_POINTS = 0.1;
 export const JUMP_FACTOR = 2;
@@ -179,7 +182,9 @@ export function publish(aggregates: Aggregates): ReportModel {
 
   const errorTypes: LabelledCount[] = [];
   for (const [errorType, counts] of aggregates.errorTypes) {
-    if (enough(counts.installs)) errorTypes.push({ label: shownLabel(errorType), count: counts.count, installs: counts.installs.size });
+    // optel sends the exit code as the error type when a run failed by exit code alone.
+    const label = /^\d+$/.test(errorType) ? `exit code ${errorType}` : errorType;
+    if (enough(counts.installs)) errorTypes.push({ label: shownLabel(label), count: counts.count, installs: counts.installs.size });
     else suppressed.errorTypes += 1;
   }
   errorTypes.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
