@@ -81,11 +81,11 @@ function commandsSection(model: ReportModel): string {
     note: plural(row.runs.shown ? row.runs.value : 0, 'run'),
   }));
   const legend = `<p class="legend"><span class="key success"></span>success <span class="key failure"></span>failure <span class="key aborted"></span>aborted (signal) <span class="key killed"></span>killed (started, never completed)</p>`;
-  const table = `<table><thead><tr><th>command</th><th>installs</th><th>runs</th><th>success</th><th>failure</th><th>aborted</th><th>killed</th></tr></thead><tbody>
+  const table = `<table><thead><tr><th>command</th><th>installs</th><th>runs</th><th>success</th><th>failure</th><th>aborted</th><th>killed</th><th>p50</th><th>p95</th></tr></thead><tbody>
 ${model.commands
   .map((row) => {
     const name = row.label;
-    return `<tr data-command="${escapeHtml(name)}"><th scope="row">${escapeHtml(name)}</th><td>${figure(`command:${name}:installs`, { shown: true, value: row.installs }, formatCount)}</td><td>${figure(`command:${name}:runs`, row.runs, formatCount)}</td><td>${figure(`command:${name}:success`, row.outcomes.success, formatCount)}</td><td>${figure(`command:${name}:failure`, row.outcomes.failure, formatCount)}</td><td>${figure(`command:${name}:aborted`, row.outcomes.aborted, formatCount)}</td><td>${figure(`command:${name}:killed`, row.killed, formatCount)}</td></tr>`;
+    return `<tr data-command="${escapeHtml(name)}"><th scope="row">${escapeHtml(name)}</th><td>${figure(`command:${name}:installs`, { shown: true, value: row.installs }, formatCount)}</td><td>${figure(`command:${name}:runs`, row.runs, formatCount)}</td><td>${figure(`command:${name}:success`, row.outcomes.success, formatCount)}</td><td>${figure(`command:${name}:failure`, row.outcomes.failure, formatCount)}</td><td>${figure(`command:${name}:aborted`, row.outcomes.aborted, formatCount)}</td><td>${figure(`command:${name}:killed`, row.killed, formatCount)}</td><td>${figure(`command:${name}:p50`, row.p50Ms, formatDuration)}</td><td>${figure(`command:${name}:p95`, row.p95Ms, formatDuration)}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>`;
@@ -101,15 +101,10 @@ function durationsSection(model: ReportModel): string {
     'median and 95th percentile duration per command',
     formatDuration,
   );
-  const table = `<table><thead><tr><th>command</th><th>median (p50)</th><th>p95</th></tr></thead><tbody>
-${model.commands
-  .map((row) => `<tr><th scope="row">${escapeHtml(row.label)}</th><td>${figure(`command:${row.label}:p50`, row.p50Ms, formatDuration)}</td><td>${figure(`command:${row.label}:p95`, row.p95Ms, formatDuration)}</td></tr>`)
-  .join('\n')}
-</tbody></table>`;
   const approximate = model.commands.some((row) => !row.durationsExact)
     ? '<p class="note">Commands with more than 2,048 completed runs have their percentiles from a histogram, within 1% of the exact value.</p>'
     : '';
-  return section('How long they take', `${chart}<p class="legend"><span class="dot p50"></span>median <span class="dot p95"></span>95th percentile (completed runs, log scale)</p>${table}${approximate}`);
+  return section('How long they take', `${chart}<p class="legend"><span class="dot p50"></span>median <span class="dot p95"></span>95th percentile (completed runs, log scale); the figures are in the table above</p>${approximate}`);
 }
 
 /**

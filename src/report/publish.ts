@@ -119,11 +119,15 @@ export function publish(aggregates: Aggregates): ReportModel {
   const labelOf = (stats: CommandStats): string =>
     shownLabel(multipleServices ? `${stats.service} ${stats.command}` : stats.command);
 
-  const shownCommands = [...aggregates.commands.values()].filter((stats) => {
-    if (enough(stats.installs)) return true;
-    suppressed.commands += 1;
-    return false;
-  });
+  const runsOf = (stats: CommandStats): number => OUTCOMES.reduce((sum, outcome) => sum + stats.outcomes[outcome].count, stats.killed.count);
+  // Most run first, in every table.
+  const shownCommands = [...aggregates.commands.values()]
+    .filter((stats) => {
+      if (enough(stats.installs)) return true;
+      suppressed.commands += 1;
+      return false;
+    })
+    .sort((a, b) => runsOf(b) - runsOf(a) || labelOf(a).localeCompare(labelOf(b)));
 
   const commands: CommandRow[] = shownCommands
     .map((stats) => {
@@ -141,8 +145,7 @@ export function publish(aggregates: Aggregates): ReportModel {
         p95Ms: durationShown ? { shown: true as const, value: stats.durations.quantile(0.95) ?? 0 } : { shown: false as const },
         durationsExact: stats.durations.isExact,
       };
-    })
-    .sort((a, b) => (b.runs.shown ? b.runs.value : 0) - (a.runs.shown ? a.runs.value : 0) || a.label.localeCompare(b.label));
+    });
 
   // Columns: every version shown for at least one command, in release order.
   // A version too thin for one command but shown for another is a suppressed
