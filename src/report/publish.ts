@@ -193,20 +193,20 @@ export function publish(aggregates: Aggregates): ReportModel {
   errorTypes.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
 
   const shareOf = (dimension: ShareDimension): ReportModel['shares'][ShareDimension] => {
-      const entries = [...aggregates.shares[dimension].entries()];
-      const total = entries.reduce((sum, [, share]) => sum + share.installs.size, 0);
-      const rows: ShareRow[] = [];
-      let hidden = 0;
-      for (const [value, share] of entries) {
-        if (!enough(share.installs)) {
-          hidden += 1;
-          continue;
-        }
-        rows.push({ label: shownLabel(value), installs: share.installs.size, runs: share.runs, share: total === 0 ? 0 : share.installs.size / total });
+    const entries = [...aggregates.shares[dimension].entries()];
+    const total = entries.reduce((sum, [, share]) => sum + share.installs.size, 0);
+    const rows: ShareRow[] = [];
+    let hidden = 0;
+    for (const [value, share] of entries) {
+      if (!enough(share.installs)) {
+        hidden += 1;
+        continue;
       }
-      suppressed.shareValues += hidden;
-      rows.sort((a, b) => b.installs - a.installs || a.label.localeCompare(b.label));
-      return { rows, hidden };
+      rows.push({ label: shownLabel(value), installs: share.installs.size, runs: share.runs, share: total === 0 ? 0 : share.installs.size / total });
+    }
+    suppressed.shareValues += hidden;
+    rows.sort((a, b) => b.installs - a.installs || a.label.localeCompare(b.label));
+    return { rows, hidden };
   };
   const shares = { os: shareOf('os'), runtime: shareOf('runtime'), ci: shareOf('ci') };
 

@@ -12,10 +12,9 @@
  * these shapes, are counted and skipped: one bad line must not hide a
  * month of data.
  */
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { toAttributeRecord } from '../receiver/attributes.js';
 import type { CommandRecord } from './command-record.js';
+import { forEachLine } from './read-lines.js';
 import { toCommandRecord } from './span-fields.js';
 import type { PlainSpan } from './span-fields.js';
 
@@ -35,19 +34,18 @@ export async function readCommandRecords(
   onRecord: (record: CommandRecord) => void,
   counts: ReadCounts = emptyReadCounts(),
 ): Promise<ReadCounts> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line.trim() === '') continue;
+  await forEachLine(path, (line) => {
+    if (line === '' || (line.charCodeAt(0) <= 32 && line.trim() === '')) return;
     counts.lines += 1;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch {
       counts.skippedLines += 1;
-      continue;
+      return;
     }
     if (!readLine(value, onRecord, counts)) counts.skippedLines += 1;
-  }
+  });
   return counts;
 }
 
