@@ -104,7 +104,7 @@ describe('optel report on what optel receive --jsonl wrote', () => {
     expect(installs.size).toBe(3);
 
     expect(figures.get('installs')).toBe('3');
-    expect(figures.get('runs')).toBe(String(completed.length + killed.length));
+    expect(figures.get('runs')).toBe(String(completed.length));
     expect(figures.get('killed')).toBe('2');
     for (const name of new Set(completed.map((s) => s.name))) {
       const ofName = completed.filter((s) => s.name === name);
@@ -182,7 +182,7 @@ describe("optel report on the Collector file exporter's format", () => {
     expect(result.code, result.stderr).toBe(0);
     const figures = figuresOf(result.html);
     expect(figures.get('installs')).toBe('2');
-    expect(figures.get('runs')).toBe('4');
+    expect(figures.get('runs')).toBe('3');
     expect(figures.get('killed')).toBe('1');
     expect(figures.get('command:build:success')).toBe('2');
     expect(figures.get('command:build:failure')).toBe('1');
@@ -219,25 +219,42 @@ describe('optel report suppression', () => {
     expect(figures.get('min-installs')).toBe('5');
     expect(figures.get('command:build:runs')).toBe(KNOWN_ANSWERS.build.runs);
     expect(figures.get('command:build:success')).toBe(KNOWN_ANSWERS.build.success);
+    expect(figures.get('command:build:failure')).toBe(KNOWN_ANSWERS.build.failure);
     // Inside a shown command: the killed runs come from 4 installs.
     expect(figures.get('command:build:killed')).toBe('suppressed');
     expect(figures.get('killed')).toBe('suppressed');
-    // The 4-install command is gone, name and all, and the page says so.
+    // One aborted run from one install, and the successes hidden with it:
+    // otherwise the completed runs minus the rest would give it back.
+    expect(figures.get('command:build:aborted')).toBe('suppressed');
+    expect(figures.get('command:build:success')).toBe('suppressed');
+    // The 4- and 3-install commands are gone, names and all, and the page says so.
     expect(result.html).not.toContain('deploy');
     expect(result.html).not.toContain('DeployError');
-    expect(figures.get('suppressed:commands')).toBe('1');
-    expect(figures.get('suppressed:error-types')).toBe('1');
-    expect(result.html).toContain('1 command used by fewer than 5 installs: suppressed.');
+    expect(result.html).not.toContain('LintError');
+    expect(figures.get('suppressed:commands')).toBe('2');
+    expect(figures.get('suppressed:error-types')).toBe('2');
+    expect(result.html).toContain('2 commands withheld: used by fewer than 5 installs, or hidden along with one that is.');
     expect(result.stdout).toMatch(/\d+ figure\(s\) suppressed below 5 install\(s\)/);
   });
 
-  it('shows the 4-install command at --min-installs 4', async () => {
-    const file = join(workDir, 'known-4.jsonl');
+  it('shows the 4- and 3-install commands at --min-installs 3', async () => {
+    const file = join(workDir, 'known-3.jsonl');
     writeJsonl(file, knownAnswerRuns().flatMap(runSpans));
-    const figures = figuresOf((await report([file, '--min-installs', '4'])).html);
+    const figures = figuresOf((await report([file, '--min-installs', '3'])).html);
     expect(figures.get('command:deploy:failure')).toBe('4');
+    expect(figures.get('command:lint:failure')).toBe('3');
     expect(figures.get('command:build:killed')).toBe('4');
     expect(figures.get('error:DeployError')).toBe('4');
+    expect(figures.get('suppressed:commands')).toBe('0');
+  });
+
+  it('hides a complement when the withheld commands alone would be given back by the totals', async () => {
+    // build by 5 installs, deploy by 4 and nothing else: the totals minus build would be deploy.
+    const file = join(workDir, 'complement.jsonl');
+    writeJsonl(file, knownAnswerRuns().filter((run) => run.command !== 'lint').flatMap(runSpans));
+    const result = await report([file]);
+    expect(figuresOf(result.html).get('suppressed:commands')).toBe('2');
+    expect(result.html).not.toMatch(/data-figure="command:/);
   });
 
   it('never prints a value that looks like a digest or an id in full', async () => {

@@ -51,7 +51,7 @@ export interface Aggregates {
   readonly commands: Map<string, CommandStats>;
   readonly errorTypes: Map<string, CountedCell>;
   readonly shares: Record<ShareDimension, Map<string, ShareStats>>;
-  /** Runs per UTC day, keyed by days since the epoch. */
+  /** Completed runs per UTC day, keyed by days since the epoch. */
   readonly days: Map<number, CountedCell>;
   readonly services: Set<string>;
   completed: number;
@@ -64,7 +64,6 @@ export interface Aggregates {
 interface PendingStart {
   readonly stats: CommandStats;
   readonly install: number;
-  readonly day: number;
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -100,7 +99,7 @@ export class Aggregator {
     if (record.lifecycle === 'started') {
       // Context shares count every install seen, also those whose runs never completed.
       this.countShares(record, install, false);
-      this.matcher.started(record.traceId, record.parentSpanId, { stats, install, day });
+      this.matcher.started(record.traceId, record.parentSpanId, { stats, install });
       return;
     }
 
@@ -142,7 +141,6 @@ export class Aggregator {
   private countKilled(pending: PendingStart): void {
     countIn(this.result.killed, pending.install);
     countIn(pending.stats.killed, pending.install);
-    countIn(this.dayCell(pending.day), pending.install);
   }
 
   private countShares(record: CommandRecord, install: number, isRun: boolean): void {

@@ -40,4 +40,9 @@ export class InstallSet {
   get size(): number {
     return this.members.size;
   }
+
+  /** Adds this set's installs to `union` (up to `limit` of them, which is all a threshold needs). */
+  addTo(union: Set<number>): void {
+    for (const install of this.members) union.add(install);
+  }
 }

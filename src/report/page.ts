@@ -8,7 +8,7 @@ import type { StackedRow } from './charts.js';
 import { columns, rangeDots, shareBar, stackedBars } from './charts.js';
 import { escapeHtml } from './escape.js';
 import { formatCount, formatDuration, formatPercent } from './format.js';
-import type { Cell, ReportModel } from './publish.js';
+import type { Cell, CommandRow, ReportModel } from './publish.js';
 import { DEFAULT_MIN_INSTALLS, JUMP_FACTOR, JUMP_POINTS } from './publish.js';
 import { PAGE_STYLE, SHARE_PALETTE } from './page-style.js';
 
@@ -62,7 +62,7 @@ function tiles(model: ReportModel): string {
     `<div class="tile"><div class="tile-value">${figure(name, cell, format)}</div><div class="tile-label">${escapeHtml(label)}</div></div>`;
   return `<section class="tiles">
 ${tile('installs', 'distinct installs', totals.installs, formatCount)}
-${tile('runs', 'commands run', totals.runs, formatCount)}
+${tile('runs', 'commands completed', totals.runs, formatCount)}
 ${tile('failure-rate', 'of completed runs failed', totals.failureRate, formatPercent)}
 ${tile('killed', 'started, never completed', totals.killed, formatCount)}
 </section>`;
@@ -77,11 +77,13 @@ function commandsSection(model: ReportModel): string {
       { value: valueOf(row.outcomes.failure), name: 'failed', color: 'var(--failure)' },
       { value: valueOf(row.outcomes.aborted), name: 'aborted', color: 'var(--aborted)' },
       { value: valueOf(row.killed), name: 'killed', color: 'var(--killed)' },
+      // What the hidden outcomes add up to may be shown: they are hidden as a group of at least k installs.
+      { value: hiddenOutcomes(row), name: 'in suppressed outcomes', color: 'var(--suppressed)' },
     ],
-    note: plural(row.runs.shown ? row.runs.value : 0, 'run'),
+    note: `${formatCount(row.runs.shown ? row.runs.value : 0)} completed`,
   }));
-  const legend = `<p class="legend"><span class="key success"></span>success <span class="key failure"></span>failure <span class="key aborted"></span>aborted (signal) <span class="key killed"></span>killed (started, never completed)</p>`;
-  const table = `<table><thead><tr><th>command</th><th>installs</th><th>runs</th><th>success</th><th>failure</th><th>aborted</th><th>killed</th><th>p50</th><th>p95</th></tr></thead><tbody>
+  const legend = `<p class="legend"><span class="key success"></span>success <span class="key failure"></span>failure <span class="key aborted"></span>aborted (signal) <span class="key killed"></span>killed (started, never completed) <span class="key suppressed"></span>suppressed</p>`;
+  const table = `<table><thead><tr><th>command</th><th>installs</th><th>completed</th><th>success</th><th>failure</th><th>aborted</th><th>killed</th><th>p50</th><th>p95</th></tr></thead><tbody>
 ${model.commands
   .map((row) => {
     const name = row.label;
@@ -167,12 +169,12 @@ function sharesSection(model: ReportModel): string {
       const { rows, hidden } = model.shares[dimension];
       const withheld = 1 - rows.reduce((sum, row) => sum + row.share, 0);
       const shares = rows.map((row) => ({ label: row.label, share: row.share, title: `${row.label}: ${formatPercent(row.share)} (${formatCount(row.installs)} installs)` }));
-      if (hidden > 0 && withheld > 0.0005) shares.push({ label: SUPPRESSED_TEXT, share: withheld, title: `${hidden} value(s) with fewer than ${model.minInstalls} installs` });
+      if (hidden > 0 && withheld > 0.0005) shares.push({ label: SUPPRESSED_TEXT, share: withheld, title: `${hidden} value(s) suppressed` });
       const palette = [...SHARE_PALETTE.slice(0, rows.length), 'var(--suppressed)'];
       const legend = rows
         .map((row, index) => `<li><span class="key" style="background:${SHARE_PALETTE[index % SHARE_PALETTE.length] ?? 'gray'}"></span>${escapeHtml(row.label)} <strong data-figure="share:${dimension}:${escapeHtml(row.label)}">${formatPercent(row.share)}</strong></li>`)
         .join('');
-      const hiddenItem = hidden > 0 ? `<li><span class="key suppressed"></span>${hidden} more, each under ${model.minInstalls} installs: ${SUPPRESSED_TEXT}</li>` : '';
+      const hiddenItem = hidden > 0 ? `<li><span class="key suppressed"></span>${hidden} more: ${SUPPRESSED_TEXT}</li>` : '';
       return `<div class="share"><h3>${names[dimension]}</h3>${rows.length + hidden === 0 ? '<p class="empty">no data</p>' : shareBar(shares, `${names[dimension]} share of installs`, palette)}<ul class="inline-list">${legend}${hiddenItem}</ul></div>`;
     })
     .join('\n');
@@ -185,20 +187,20 @@ function daysSection(model: ReportModel): string {
     model.days.map((day) => ({
       label: day.day.slice(5),
       value: day.runs.shown ? day.runs.value : undefined,
-      title: day.runs.shown ? `${day.day}: ${formatCount(day.runs.value)} runs` : `${day.day}: ${SUPPRESSED_TEXT} (fewer than ${model.minInstalls} installs)`,
+      title: day.runs.shown ? `${day.day}: ${formatCount(day.runs.value)} completed runs` : `${day.day}: ${SUPPRESSED_TEXT} (fewer than ${model.minInstalls} installs)`,
     })),
-    'runs per day',
+    'completed runs per day',
   );
   const list = model.days.map((day) => `<li>${escapeHtml(day.day)} ${figure(`day:${day.day}`, day.runs, formatCount)}</li>`).join('');
-  return section('Runs per day', `${chart}<details><summary>per day</summary><ul class="inline-list">${list}</ul></details>`);
+  return section('Completed runs per day', `${chart}<details><summary>per day</summary><ul class="inline-list">${list}</ul></details>`);
 }
 
 function suppressedSection(model: ReportModel, sources: PageSources): string {
   const k = model.minInstalls;
   const s = model.suppressed;
   const items = [
-    ['commands', s.commands, 'commands used by fewer installs, withheld with their names'],
-    ['cells', s.cells, 'single figures (an outcome count, a percentile) shown as “suppressed”'],
+    ['commands', s.commands, 'commands withheld with their names'],
+    ['cells', s.cells, 'single figures (an outcome count, a percentile, a total) shown as “suppressed”'],
     ['versions', s.versions, 'command versions withheld from the failure-rate tables'],
     ['error-types', s.errorTypes, 'error types withheld'],
     ['share-values', s.shareValues, 'OS, runtime or CI values grouped as “suppressed”'],
@@ -209,7 +211,7 @@ function suppressedSection(model: ReportModel, sources: PageSources): string {
   const evictions = model.matchingEvictions > 0 ? `<p>Matching started and completed records overflowed its window ${formatCount(model.matchingEvictions)} time(s): the killed count may be off by up to that many.</p>` : '';
   return section(
     'What this page leaves out',
-    `<p>Any figure backed by fewer than <strong>${k}</strong> distinct installs is suppressed, so no one's use can be picked out. Records without an install id count as no install. Values that look like hashes or ids are never printed in full. Totals at the top include the suppressed rows.</p><ul>${list}</ul>${skipped}${evictions}`,
+    `<p>Any figure backed by fewer than <strong>${k}</strong> distinct installs is suppressed, so no one's use can be picked out. Where figures add up to a total on the page, more of them are hidden until what is hidden stands for at least ${k} installs, so the total can't give them back. Records without an install id count as no install. Values that look like hashes or ids are never printed in full. Totals at the top include the withheld rows.</p><ul>${list}</ul>${skipped}${evictions}`,
   );
 }
 
@@ -226,11 +228,16 @@ function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+function hiddenOutcomes(row: CommandRow): number {
+  const shownSum = valueOf(row.outcomes.success) + valueOf(row.outcomes.failure) + valueOf(row.outcomes.aborted);
+  return Math.max(0, valueOf(row.runs) - shownSum);
+}
+
 function valueOf(cell: Cell): number {
   return cell.shown ? cell.value : 0;
 }
 
 function hiddenNote(count: number, noun: string, k: number): string {
   if (count === 0) return '';
-  return `${count} ${noun}${count === 1 ? '' : 's'} used by fewer than ${k} installs: ${SUPPRESSED_TEXT}.`;
+  return `${count} ${noun}${count === 1 ? '' : 's'} withheld: used by fewer than ${k} installs, or hidden along with one that is.`;
 }

@@ -75,10 +75,12 @@ const installs = (prefix: string, count: number): string[] =>
   Array.from({ length: count }, (_, index) => `${prefix}${index + 1}-0000-4000-8000-00000000000${index + 1}`);
 
 /**
- * Nine installs. `build` is run by five (i1..i5), `deploy` by four (d1..d4),
- * so with the default threshold of 5 one is shown and one suppressed; inside
- * `build`, the killed runs come from four installs (suppressed) and the
- * successes from five (shown).
+ * Twelve installs. `build` is run by five (i1..i5), `deploy` by four (d1..d4)
+ * and `lint` by three (l1..l3), so with the default threshold of 5 `build` is
+ * shown and the other two withheld (together they stand for 7 installs, so
+ * the totals can include them). Inside `build`, the killed runs come from four
+ * installs (suppressed), the failures from five (shown), and one aborted run
+ * from one install, hidden with the successes as its complement.
  */
 export function knownAnswerRuns(): RunSpec[] {
   const i = installs('aaaaaaa', 5);
@@ -98,21 +100,26 @@ export function knownAnswerRuns(): RunSpec[] {
   for (const install of d) {
     runs.push({ install, command: 'deploy', version: '2.0.0', outcome: 'failure', errorType: 'DeployError', durationMs: 5000, day: '2026-11-03', ciVendor: 'GitHub Actions' });
   }
+  for (const install of installs('1111111', 3)) {
+    runs.push({ install, command: 'lint', version: '1.0.0', outcome: 'failure', errorType: 'LintError', durationMs: 100, day: '2026-11-03', os: 'windows', ciVendor: 'GitLab CI' });
+  }
   return runs;
 }
 
 /** What the page must show for knownAnswerRuns() with the default threshold (5), as the page prints it. */
 export const KNOWN_ANSWERS = {
-  installs: '9',
-  runs: '29',
-  // Four killed runs from four installs: the total is a figure like any other.
+  installs: '12',
+  // Completed runs: 21 of build, 4 of deploy, 3 of lint.
+  runs: '28',
+  // Four killed runs from four installs: a total is a figure like any other.
   killed: 'suppressed',
-  // 9 failures (5 build, 4 deploy) of 25 completed runs.
-  failureRate: '36.0%',
-  build: { installs: '5', runs: '25', success: '15', failure: '5', aborted: 'suppressed', killed: 'suppressed', p50: '600 ms', p95: '1.5 s' },
+  // 12 failures (5 build, 4 deploy, 3 lint) of 28 completed runs.
+  failureRate: '42.9%',
+  build: { installs: '5', runs: '21', success: 'suppressed', failure: '5', aborted: 'suppressed', killed: 'suppressed', p50: '600 ms', p95: '1.5 s' },
   versions: { '1.0.0': '0.0%', '1.1.0': '45.5%' },
   errorTypes: { BuildError: '5' },
-  shares: { linux: '77.8%', nodejs20: '100.0%', notCi: '55.6%' },
-  days: { '2026-11-02': '25', '2026-11-03': 'suppressed' },
-  suppressed: { commands: '1', cells: '3', versions: '0', errorTypes: '1', shareValues: '2', days: '1' },
+  // Of 12 installs: linux 7, with darwin 2 and windows 3 hidden together; not CI 5, with GitHub Actions 4 and GitLab CI 3 hidden.
+  shares: { linux: '58.3%', nodejs20: '100.0%', notCi: '41.7%' },
+  days: { '2026-11-02': '21', '2026-11-03': '7' },
+  suppressed: { commands: '2', cells: '4', versions: '0', errorTypes: '2', shareValues: '4', days: '0' },
 } as const;
