@@ -290,6 +290,17 @@ describe('optel report input and usage errors', () => {
     expect(figuresOf(result.html).get('command:build:success')).toBe('1');
   });
 
+  it('skips a Collector line as a whole when one of its spans is malformed', async () => {
+    const file = join(workDir, 'malformed-request.json');
+    const span = (attributes: unknown) => ({ traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'build', startTimeUnixNano: '1790000000000000000', endTimeUnixNano: '1790000001000000000', attributes });
+    const completed = [{ key: 'optel.lifecycle', value: { stringValue: 'completed' } }, { key: 'optel.outcome', value: { stringValue: 'success' } }];
+    const request = { resourceSpans: [{ resource: { attributes: [{ key: 'optel.install.id', value: { stringValue: 'x' } }] }, scopeSpans: [{ spans: [span(completed), span('not a list')] }] }] };
+    await writeFile(file, `${JSON.stringify(request)}\n`);
+    const result = await report([file, '--min-installs', '1']);
+    expect(result.stderr).toContain('skipped 1 line(s)');
+    expect(result.stdout).toContain('(0 spans;');
+  });
+
   it('exits 2 on a bad threshold or no file, and 1 on a file it cannot read', async () => {
     expect((await runNode([bin, 'report', 'x.jsonl', '--min-installs', '0'])).code).toBe(2);
     expect((await runNode([bin, 'report'])).code).toBe(2);

@@ -53,16 +53,19 @@ export async function readCommandRecords(
 function readLine(value: unknown, onRecord: (record: CommandRecord) => void, counts: ReadCounts): boolean {
   if (!isObject(value)) return false;
   if (Array.isArray(value['resourceSpans'])) {
+    let spans: PlainSpan[];
     try {
-      for (const span of spansOfRequest(value['resourceSpans'])) {
-        counts.spans += 1;
-        const record = toCommandRecord(span);
-        if (record !== undefined) onRecord(record);
-      }
-      return true;
+      // All of the line or none of it: a malformed span further on must not leave half a request counted.
+      spans = [...spansOfRequest(value['resourceSpans'])];
     } catch {
       return false;
     }
+    for (const span of spans) {
+      counts.spans += 1;
+      const record = toCommandRecord(span);
+      if (record !== undefined) onRecord(record);
+    }
+    return true;
   }
   if (typeof value['spanId'] === 'string' && isObject(value['attributes'])) {
     counts.spans += 1;
