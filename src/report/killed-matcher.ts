@@ -10,10 +10,11 @@
  * completed record that arrives first (a `started` sent late) waits in a
  * second table for its started record.
  *
- * Both tables are bounded (`window` entries each); past that the oldest entry
- * leaves: a started record leaving unmatched is counted as killed, a completed
- * record leaving unmatched is forgotten. Each such eviction is counted, so the
- * page can say by how much the killed figure could be off.
+ * Both tables are bounded (`window` entries each, ~300 bytes an entry); past
+ * that the oldest entry leaves: a started record leaving unmatched is counted
+ * as killed (what it most likely is, that long after), a completed record
+ * leaving unmatched is forgotten. Each such eviction is counted, so the page
+ * can say by how much the killed figure could be off.
  */
 export class KilledMatcher<Payload> {
   private readonly waitingStarts = new Map<string, Payload>();
@@ -23,7 +24,7 @@ export class KilledMatcher<Payload> {
 
   constructor(
     private readonly onKilled: (payload: Payload) => void,
-    private readonly window = 500_000,
+    private readonly window = 200_000,
   ) {}
 
   started(traceId: string, commandSpanId: string, payload: Payload): void {
