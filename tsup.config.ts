@@ -1,23 +1,22 @@
 import { defineConfig } from 'tsup';
-import { bundleDist } from './build/bundle-dist.js';
+import { LAZY_ENTRIES, lazyEntries } from './build/lazy-entries.js';
 
-// The library. tsup (esbuild) compiles it to ES modules, then
-// build/bundle-dist.ts writes the package's ES module and CommonJS files
-// from one rollup bundle of that output. The OpenTelemetry pipeline is
-// reached through a dynamic import, so with telemetry off none of the SDK
-// modules are ever loaded.
+// The library, as ES modules and as CommonJS: the entry, and each lazy part
+// as a file of its own (see build/lazy-entries.ts). No code splitting: with
+// it, code shared by the entry and a lazy part would become a third file,
+// loaded with telemetry off.
 const library = {
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', ...LAZY_ENTRIES },
   target: 'node20',
   platform: 'node',
   sourcemap: true,
-  splitting: true,
+  splitting: false,
 } as const;
 
 export default defineConfig([
-  { ...library, format: ['esm'], dts: true, clean: true, onSuccess: () => bundleDist('dist') },
-  // Only the CommonJS type declarations (index.d.cts); its code comes from bundleDist.
-  { ...library, format: ['cjs'], dts: { only: true }, clean: false },
+  { ...library, format: ['esm'], dts: { entry: { index: 'src/index.ts' } }, clean: true, esbuildPlugins: [lazyEntries('.js')] },
+  // (shims: `import.meta.url`, with which the entry finds pipeline.cjs, in CommonJS too.)
+  { ...library, format: ['cjs'], dts: { entry: { index: 'src/index.ts' } }, clean: false, shims: true, esbuildPlugins: [lazyEntries('.cjs')] },
   {
     // The `optel` bin (ESM only; it is run, not imported).
     entry: { 'cli/main': 'src/cli/main.ts' },

@@ -14,6 +14,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 // Start-up runs are short and the noise between processes is of the order of the figure itself.
 const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 101);
 const FAULT_RUNS = Number(process.env.BENCH_FAULT_RUNS ?? 3);
+// Telemetry-on start-up runs: four apps in turn, so fewer rounds than START_RUNS.
+const START_RUNS_ON = Number(process.env.BENCH_START_RUNS_ON ?? 41);
 
 // Asynchronous on purpose: the collectors live in this process and must keep answering.
 async function timeApp(app, env, runs) {
@@ -58,11 +60,11 @@ async function timeOnce(app, env) {
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
-/** Runs a bench app that measures itself, with a stored yes; returns its JSON. */
-async function measureIn(app, env, nodeArgs = []) {
+/** Runs a bench app that measures itself, with a stored yes (or `answer`); returns its JSON. */
+async function measureIn(app, env, nodeArgs = [], answer = true) {
   const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
   mkdirSync(join(home, '.config', 'bench'), { recursive: true });
-  writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
+  writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), `{ "enabled": ${answer}, "version": "1" }\n`);
   return new Promise((resolve, reject) => {
     let out = '';
     const child = spawn(process.execPath, [...nodeArgs, join(here, 'apps', app)], {
@@ -125,19 +127,67 @@ const [cjsBare, cjsOff] = await timeApps(
 );
 rows.push({ what: 'the same from a CommonJS app, telemetry off', optel_ms: round(cjsOff), baseline: 'same CommonJS app without optel', baseline_ms: round(cjsBare), ratio: round(cjsOff / cjsBare, 2), extra_ms: round(cjsOff - cjsBare), target: '<= 5 ms extra' });
 
-// 2. Start + one command + flush to a live loopback collector.
+// 2. Telemetry on: start + one do-nothing command + flush to a live loopback
+// collector, against the same app without optel, the floor (the same app
+// sending one OTLP/JSON POST with node:http, nothing else) and the stock SDK.
 const live = await startCollector();
-const [optelLive, stockLive] = await timeApps(
+const liveEnv = { BENCH_ENDPOINT: live.url };
+const [optelLive, bareLive, floorLive, stockLive] = await timeApps(
   [
-    { app: 'optel.mjs', env: { BENCH_ENDPOINT: live.url } },
-    { app: 'stock.mjs', env: { BENCH_ENDPOINT: live.url } },
+    { app: 'optel.mjs', env: liveEnv },
+    { app: 'bare.mjs', env: liveEnv },
+    { app: 'floor.mjs', env: liveEnv },
+    { app: 'stock.mjs', env: liveEnv },
+  ],
+  START_RUNS_ON,
+);
+row('do-nothing command, telemetry on, live collector', optelLive, 'same app without optel', bareLive, '<= 1.3x');
+row('the same', optelLive, 'the floor: one node:http POST', floorLive, '<= 1.15x');
+row('the floor itself', floorLive, 'same app without optel', bareLive, '(context: what one request costs)');
+row('the same', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '(context)');
+
+// 3. Does the app wait? Process start to the first line of main, telemetry on minus off.
+// (Context: off by the user's stored "no", which consent finds by the same
+// lookups as a yes, where DO_NOT_TRACK settles it without any.)
+const firstLine = { on: [], off: [], stored: [] };
+const firstLineRuns = { on: [liveEnv, true], off: [{ DO_NOT_TRACK: '1' }, true], stored: [liveEnv, false] };
+for (let i = 0; i < START_RUNS_ON; i++) {
+  const order = i % 2 === 0 ? ['on', 'off', 'stored'] : ['stored', 'off', 'on'];
+  for (const mode of order) {
+    const [env, answer] = firstLineRuns[mode];
+    const { firstLineMs } = await measureIn('first-line.mjs', env, [], answer);
+    firstLine[mode].push(firstLineMs);
+  }
+}
+rows.push({
+  what: "process start to the app's first line, telemetry on",
+  optel_ms: round(median(firstLine.on), 2),
+  baseline: 'the same, telemetry off',
+  baseline_ms: round(median(firstLine.off), 2),
+  extra_ms: round(median(firstLine.on) - median(firstLine.off), 2),
+  target: '<= 3 ms extra',
+});
+rows.push({
+  what: "the same, telemetry on",
+  optel_ms: round(median(firstLine.on), 2),
+  baseline: 'telemetry off by a stored "no" (consent looked up)',
+  baseline_ms: round(median(firstLine.stored), 2),
+  extra_ms: round(median(firstLine.on) - median(firstLine.stored), 2),
+  target: '(context: what is not consent)',
+});
+
+// 4. A command that works for one second: what optel adds to a real command.
+const [optelSecond, bareSecond] = await timeApps(
+  [
+    { app: 'second.mjs', env: liveEnv },
+    { app: 'second-bare.mjs', env: liveEnv },
   ],
   RUNS,
 );
 await live.close();
-row('start + one command + flush, live collector', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '<= 1.2x');
+row('a 1 s command, telemetry on, live collector', optelSecond, 'the same without optel', bareSecond, '<= 1.02x');
 
-// 3. Exit time with a misbehaving collector (the whole process, start to exit).
+// 5. Exit time with a misbehaving collector (the whole process, start to exit).
 for (const fault of ['refused', 'black-hole', '503', 'slow', 'garbage']) {
   const faulty = await startFaultyCollector(fault);
   const optelFault = await timeApp('optel.mjs', { BENCH_ENDPOINT: faulty.url }, FAULT_RUNS);
@@ -155,7 +205,7 @@ for (const fault of ['refused', 'black-hole', '503', 'slow', 'garbage']) {
   });
 }
 
-// 4. The privacy processor, in process: a 1 MB adversarial value (as span name,
+// 6. The privacy processor, in process: a 1 MB adversarial value (as span name,
 // clear and hash attribute, exception message and stack), the worst of several
 // shapes; and a typical command span. Baseline: the same spans, bare processor.
 const scrubber = await scrubberCost({ runs: RUNS });
@@ -176,7 +226,7 @@ rows.push({
   target: '<= 2x',
 });
 
-// 5. In-process cost of one command (started + completed records, privacy
+// 7. In-process cost of one command (started + completed records, privacy
 // processor, export queue) against a bare OpenTelemetry span, with a live
 // collector receiving in the background.
 const inProcessCollector = await startCollector();
@@ -192,7 +242,7 @@ rows.push({
   target: '<= 2x; >= 50k commands/s',
 });
 
-// 6. 100k commands with the collector down: memory stays bounded.
+// 8. 100k commands with the collector down: memory stays bounded.
 const down = await startFaultyCollector('refused');
 const flood = await measureIn('flood.mjs', { BENCH_ENDPOINT: down.url }, ['--expose-gc']);
 await down.close();
@@ -205,7 +255,7 @@ rows.push({
   target: '<= 50 MB growth; queue capped, drops counted',
 });
 
-// 7. `optel report` over 1 million generated spans: time and peak memory,
+// 9. `optel report` over 1 million generated spans: time and peak memory,
 // against reading and JSON.parse-ing the same file; peak memory again on a
 // quarter of the spans.
 const report = await reportCost({ runs: Math.min(RUNS, 3) });
@@ -218,8 +268,8 @@ rows.push({
   target: '<= 10 s, bounded memory',
 });
 
-const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), start_runs: START_RUNS, runs: RUNS, fault_runs: FAULT_RUNS };
-console.log(`optel bench (${machine.node}, ${machine.cpus}; medians of ${START_RUNS} runs for start-up, ${RUNS} for the rest, ${FAULT_RUNS} for faults)`);
+const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), start_runs: START_RUNS, start_runs_on: START_RUNS_ON, runs: RUNS, fault_runs: FAULT_RUNS };
+console.log(`optel bench (${machine.node}, ${machine.cpus}; medians of ${START_RUNS} runs for start-up with telemetry off, ${START_RUNS_ON} with it on, ${RUNS} for the rest, ${FAULT_RUNS} for faults; apps compared take turns, in alternating order)`);
 console.table(rows);
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
 console.log('written to bench/results.json');

@@ -1,48 +1,34 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Attributes } from '@opentelemetry/api';
-import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { dirName, envPrefix } from './config/app-name.js';
+import { checkEndpoint } from './config/endpoint.js';
+import type { TelemetryOptions } from './config/options.js';
+import type { Settings } from './config/settings.js';
+import { readSettings, warnAboutSettings } from './config/settings.js';
+import { OPTEL_VERSION } from './config/version.js';
 import { Consent } from './consent/consent.js';
-import type { FlagMode } from './consent/flags.js';
-import { flagModeOf, takeDisableFlag } from './consent/flags.js';
-import { isTelemetrySubcommandRun } from './consent/subcommand-run.js';
-import { versionString } from './files/json-file.js';
-import type { UserFiles } from './files/user-files.js';
-import { projectFileName, unusableConfigDir, userConfigDir, userFiles } from './files/user-files.js';
-import { DEFAULT_CONSENT_VERSION } from './consent/resolve.js';
-import { ConsentSampler } from './sdk/consent-sampler.js';
-import { loadOrCreateHashKey } from './identity/hash-key.js';
-import { localPaths } from './identity/local-paths.js';
-import { volunteeredUserId } from './identity/user-id.js';
+import { consentConfig } from './consent/consent-config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
-import { isTruthy } from './config/env-flag.js';
-import { checkEndpoint } from './config/endpoint.js';
-import type { Pipeline } from './pipeline/pipeline.js';
-import type { CommandHandle } from './lifecycle/handle.js';
-import type { LiveCommand } from './lifecycle/live-command.js';
+import type { UserFiles } from './files/user-files.js';
+import { userConfigDirOrNone, userFiles } from './files/user-files.js';
+import { InstallKeys } from './identity/install-keys.js';
+import { LiveCommand } from './lifecycle/live-command.js';
+import type { CommandFn } from './lifecycle/run-as.js';
+import { currentExitCode, runAs } from './lifecycle/run-as.js';
 import { NoopCommandHandle } from './lifecycle/noop-handle.js';
 import { runToEnd } from './lifecycle/run-to-end.js';
 import { GuardLeases } from './pipeline/guard-leases.js';
-import { nodeCrypto } from './node-crypto.js';
-import type { AttributeCatalogue, DataPolicy, HashAlgorithm, TelemetryOptions } from './config/options.js';
-import { DEFAULT_EXIT_DEADLINE_MS } from './config/options.js';
-import { validateCatalogue } from './privacy/catalogue.js';
+import { Session } from './pipeline/session.js';
 import { fingerprintOf } from './privacy/fingerprint.js';
-import { DEFAULT_HASH_ALGORITHM, describeHashing, isHashAlgorithm } from './privacy/hash.js';
+import { ConsentSampler } from './sdk/consent-sampler.js';
 import { PrivacySpanProcessor } from './sdk/privacy-span-processor.js';
-import type { PrivacyPolicy } from './privacy/scrub-span.js';
 import type { DescribeFormat } from './transparency/describe.js';
-import { describeCatalogue } from './transparency/describe.js';
-import { splitDeclarations } from './transparency/declarations.js';
-import { missingPolicyDiagnostic, readPolicy } from './transparency/policy.js';
+import { describeCatalogue, describeInputOf } from './transparency/describe.js';
+import { serveTelemetryCommand } from './transparency/serve-telemetry-command.js';
 import type { Output } from './transparency/telemetry-command.js';
-import { OPTEL_VERSION } from './config/version.js';
-import type { ContextChoices } from './config/context-options.js';
-import { contextChoices } from './config/context-options.js';
-import { isPromiseLike } from './lifecycle/kept-open.js';
+import type { Sampler, SpanProcessor } from './sdk/sdk-types.js';
 
-export type CommandFn<T> = (command: CommandHandle) => T | Promise<T>;
+export type { CommandFn };
 
 export interface RunOptions {
   /** The top-level command's name. Default: the app's name. */
@@ -55,132 +41,52 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 }
 
 /**
- * One app's telemetry. Creating it reads consent inputs only; the
- * OpenTelemetry pipeline is loaded on the first command, and only with
- * consent. Nothing here throws into app code: internal failures go to
+ * One app's telemetry: a facade over consent, the install's keys and, with
+ * consent, a session (the command recorder, and the pipeline it feeds,
+ * loaded in parallel with the app's first command). Creating it reads
+ * consent inputs only. The app's code always runs at once, telemetry on or
+ * off. Nothing here throws into app code: internal failures go to
  * `diagnostics()`.
  */
 export class Telemetry {
   readonly consent: Consent;
-  readonly #app: { readonly name: string; readonly version?: string };
-  readonly #endpoint: string;
-  /** The app's own endpoint, for the published document (not a user's override). */
-  readonly #declaredEndpoint: string;
-  readonly #allowInsecure: boolean;
-  readonly #catalogue: AttributeCatalogue;
-  readonly #hashAlgorithm: HashAlgorithm;
-  /** The stored per-install key, read (or created) on first use with telemetry on. */
-  #hashKey: Uint8Array | undefined;
-  /** What `spanProcessor()` scrubs with, built at the first span end with telemetry on. */
-  #privacy: PrivacyPolicy | undefined;
-  readonly #descriptions: Readonly<Record<string, string>>;
-  readonly #flagMode: FlagMode;
-  /** Which execution-context facts are sent (detected in the pipeline, only with telemetry on). */
-  readonly #context: ContextChoices;
-  readonly #deadlineMs: number;
+  readonly #settings: Settings;
   readonly #files: UserFiles;
-  readonly #env: Readonly<Record<string, string | undefined>>;
-  readonly #prefix: string;
   readonly #diagnostics: Diagnostics;
-  readonly #current = new AsyncLocalStorage<LiveCommand>();
-  readonly #identity: { readonly installId: boolean; readonly projectId: boolean; readonly userId: string | undefined };
-  /** What the app tells users about the data (its stated answers only). */
-  readonly #dataPolicy: DataPolicy;
-  /** What `describe()` says about saying no: the flag (with `argv`) and the app's own command. */
-  readonly #optOut: { readonly flag: boolean; readonly disableCommand?: string };
-  #pipeline: Promise<Pipeline | undefined> | undefined;
-  /** The pipeline once loaded, for synchronous reads (`stats()`). */
-  #loadedPipeline: Pipeline | undefined;
+  readonly #keys: InstallKeys;
+  #current: AsyncLocalStorage<LiveCommand> | undefined;
+  #session: Session | undefined;
+  /** Where records go, once checked (null: the endpoint was refused; reported once). */
+  #tracesUrl: URL | null | undefined;
   #fatal: { readonly error: unknown } | undefined;
   #shutDown = false;
   /** Signal and uncaught-error guards, held by `run()` and by commands kept open. */
   readonly #guards = new GuardLeases(() =>
-    this.#loadedPipeline?.guardRun((error) => {
+    this.#session?.guardRun((error) => {
       this.#fatal = { error };
     }),
   );
 
   constructor(given: TelemetryOptions) {
-    // Called from plain JavaScript too: a missing options object is a "no", not a crash.
     const options: Partial<TelemetryOptions> = typeof given === 'object' && given !== null ? given : {};
-    const env = options.env ?? process.env;
-    const name = typeof options.app?.name === 'string' && options.app.name.trim() !== '' ? options.app.name.trim() : 'app';
-    this.#app = options.app?.version === undefined ? { name } : { name, version: String(options.app.version) };
-    this.#env = env;
-    this.#prefix = envPrefix(name);
-    this.#diagnostics = new Diagnostics(`${name} telemetry`, isTruthy(env[`${this.#prefix}_TELEMETRY_DEBUG`]));
-    if (name === 'app') this.#diagnostics.warnOnce('createTelemetry needs app.name; telemetry is off');
-    this.#declaredEndpoint = String(options.endpoint ?? '');
-    this.#endpoint = env[`${this.#prefix}_TELEMETRY_ENDPOINT`] || this.#declaredEndpoint;
-    this.#allowInsecure = options.allowInsecureEndpoint === true;
-    const declared = splitDeclarations(options.attributes ?? {});
-    this.#catalogue = declared.catalogue;
-    this.#descriptions = declared.descriptions;
-    for (const problem of validateCatalogue(this.#catalogue)) this.#diagnostics.warnOnce(problem);
-    const algorithm: unknown = options.hash?.algorithm;
-    if (algorithm !== undefined && !isHashAlgorithm(algorithm)) {
-      this.#diagnostics.warnOnce(`hash.algorithm "${String(algorithm)}" is not hmac-sha256, sha256 or md5; using hmac-sha256`);
-    }
-    this.#hashAlgorithm = isHashAlgorithm(algorithm) ? algorithm : DEFAULT_HASH_ALGORITHM;
-    const deadline = options.exitDeadlineMs;
-    this.#deadlineMs = typeof deadline === 'number' && Number.isFinite(deadline) && deadline >= 0 ? deadline : DEFAULT_EXIT_DEADLINE_MS;
-    this.#files = userFiles(options.configDir ?? (() => this.#userConfigDir(name, env)));
-    const flagDisabled = Array.isArray(options.argv) ? takeDisableFlag(options.argv) : false;
-    const subcommandRun = Array.isArray(options.argv) && isTelemetrySubcommandRun(options.argv);
-    const consent = options.consent ?? {};
-    this.#flagMode = flagModeOf(consent.flag);
-    this.#context = contextChoices(options.context);
-    const policy = readPolicy(options.policy);
-    this.#dataPolicy = policy.policy;
-    const missingPolicy = missingPolicyDiagnostic(policy.missing);
-    if (missingPolicy !== undefined) this.#diagnostics.report(missingPolicy);
-    this.#optOut = {
-      flag: Array.isArray(options.argv),
-      ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
-    };
-    const userId = volunteeredUserId(env, this.#prefix, options.identity?.userId);
-    this.#identity = { installId: options.identity?.installId !== false, projectId: options.identity?.projectId !== false, userId };
-    this.consent = new Consent(
-      {
-        mode: consent.default === 'opt-in' ? 'opt-in' : 'opt-out',
-        envPrefix: this.#prefix,
-        env,
-        codeEnabled: name === 'app' ? false : typeof consent.enabled === 'boolean' ? consent.enabled : undefined,
-        codeEnabledFixed: name === 'app',
-        flagDisabled,
-        ciPolicy: consent.ci === 'on' ? 'on' : 'off',
-        version: versionString(consent.version) ?? DEFAULT_CONSENT_VERSION,
-        files: this.#files,
-        // (Worked out when a project file is first looked for: never with telemetry off by env.)
-        get projectFileName() {
-          return projectFileName(name);
-        },
-        userId,
-        subcommandRun,
-        notice: {
-          appName: name,
-          envPrefix: this.#prefix,
-          keys: Object.entries(this.#catalogue).map(([key, treatment]) => ({ key, hashed: treatment === 'hash' })),
-          installId: this.#identity.installId,
-          flag: Array.isArray(options.argv),
-          flagRemembered: this.#flagMode === 'remember',
-          context: Object.values(this.#context).some(Boolean),
-          ...(typeof consent.disableCommand === 'string' ? { disableCommand: consent.disableCommand } : {}),
-          ...(typeof consent.docs === 'string' ? { docs: consent.docs } : {}),
-          policy: this.#dataPolicy,
-        },
-      },
-      this.#diagnostics,
-    );
-    // A "no" drops what is queued, and forgets the key (its file is deleted) so a later "yes" starts afresh.
+    const settings = readSettings(options);
+    this.#settings = settings;
+    this.#diagnostics = new Diagnostics(`${settings.app.name} telemetry`, settings.debug);
+    warnAboutSettings(options, settings, this.#diagnostics);
+    this.#files = userFiles(options.configDir ?? (() => userConfigDirOrNone(settings.app.name, settings.env, (message, error) => this.#diagnostics.report(message, error))));
+    this.#keys = new InstallKeys({ ...settings, hashKeyPath: this.#files.hashKey, diagnostics: this.#diagnostics });
+    const consentSettings = consentConfig(options, settings, this.#files);
+    this.consent = new Consent(consentSettings, this.#diagnostics);
+    // A "no" ends the session (what is recorded and queued is dropped) and forgets the key and ids,
+    // whose files consent deletes: a later "yes" starts afresh.
     this.consent.onChange((status) => {
       if (status.enabled) return;
-      void this.#pipeline?.then((pipeline) => pipeline?.discard());
-      this.#hashKey = undefined;
-      this.#privacy = undefined;
+      this.#session?.discard();
+      this.#session = undefined;
+      this.#keys.forget();
     });
     // `consent.flag: 'remember'`: the flag's "no" is stored, as `telemetry disable` does.
-    if (flagDisabled && this.#flagMode === 'remember') this.consent.set(false);
+    if (consentSettings.flagDisabled && settings.flagMode === 'remember') this.consent.set(false);
   }
 
   /**
@@ -196,31 +102,25 @@ export class Telemetry {
 
   /**
    * A span processor for an app's own OpenTelemetry SDK that hands `next` a
-   * scrubbed copy of every ended span, by this app's catalogue: undeclared
-   * keys dropped, `hash` keys digested with this install's key, clear values
-   * scrubbed, the resource reduced to non-identifying keys (with this app's
-   * service name and version). While telemetry is off, spans are withheld
-   * and no file is read or written; the key is loaded at the first span end
-   * with telemetry on.
+   * scrubbed copy of every ended span, by this app's catalogue (see the
+   * README). While telemetry is off, spans are withheld and no file is read
+   * or written; the key is loaded at the first span end with telemetry on.
    */
   spanProcessor(next: SpanProcessor): PrivacySpanProcessor {
     // Where telemetry starts for an app with its own SDK, as sampler() is.
     this.consent.showNoticeIfDue();
-    return new PrivacySpanProcessor(next, () => this.#privacyPolicy(), this.#diagnostics);
+    return new PrivacySpanProcessor(next, () => (this.consent.isEnabled() ? this.#keys.policy() : undefined), this.#diagnostics);
   }
 
   /**
    * A keyed digest (16 hex characters) of a canonicalized value, typically a
-   * configuration: object keys sorted, arrays in order. Report it as a
-   * `clear` attribute to see that a configuration changed without sending
-   * it. Uses this install's key (HMAC-SHA256, whatever `hash.algorithm`
-   * says), so equal values give equal digests on this machine only. While
-   * telemetry is off it returns undefined and touches no file.
+   * configuration, under this install's key; undefined while telemetry is
+   * off (no file is touched then).
    */
   fingerprint(value: unknown): string | undefined {
     try {
       if (!this.consent.isEnabled()) return undefined;
-      return fingerprintOf(this.#storedHashKey(), value);
+      return fingerprintOf(this.#keys.hashKey(), value);
     } catch (error) {
       this.#diagnostics.report('could not fingerprint a value', error);
       return undefined;
@@ -233,9 +133,9 @@ export class Telemetry {
   }
 
   /**
-   * Runs `fn` as a command: a span named `name`, a `started` record sent at
-   * once, and a `completed` record with the outcome when `fn` settles.
-   * Returns what `fn` returns; rethrows what it throws, unchanged.
+   * Runs `fn` as a command, at once: a span named `name`, a `started` record
+   * sent as soon as it can be, and a `completed` record with the outcome when
+   * `fn` settles. Returns what `fn` returns; rethrows what it throws, unchanged.
    */
   command<T>(name: string, fn: CommandFn<T>): Promise<T>;
   command<T>(name: string, attributes: Attributes, fn: CommandFn<T>): Promise<T>;
@@ -245,31 +145,10 @@ export class Telemetry {
       const attributes = typeof attributesOrFn === 'function' ? {} : (attributesOrFn ?? {});
       if (typeof fn !== 'function') throw new TypeError('telemetry.command(name, [attributes], fn): fn must be a function');
       if (!this.#shutDown) this.consent.showNoticeIfDue();
-      const label = String(name);
-      // Once the pipeline is loaded, a command starts at once, without waiting a turn.
-      const loaded = this.#loadedPipeline;
-      if (loaded !== undefined) return this.#runAs(this.#startOn(loaded, label, attributes), fn);
-      return this.#pipelineOrNone().then((pipeline) => this.#runAs(pipeline && this.#startOn(pipeline, label, attributes), fn));
+      return runAs(this.#startCommand(String(name), attributes), fn, this.#current, () => this.#guards.acquire());
     } catch (error) {
       // Bad arguments reject, as from any async function; they never throw at the caller.
       return Promise.reject(error as Error);
-    }
-  }
-
-  async #runAs<T>(command: LiveCommand | undefined, fn: CommandFn<T>): Promise<T> {
-    if (!command) {
-      const handle = new NoopCommandHandle();
-      return runToEnd(() => fn(handle), handle.keptOpen);
-    }
-    try {
-      const ran = runToEnd(() => this.#current.run(command, fn, command.handle), command.keptOpen, () => this.#guards.acquire());
-      // A synchronous body ends the command now; only a promise is waited for.
-      const result = isPromiseLike(ran) ? await ran : ran;
-      command.finish({});
-      return result;
-    } catch (error) {
-      command.finish({ error });
-      throw error;
     }
   }
 
@@ -282,8 +161,8 @@ export class Telemetry {
    * `aborted` now if the app handles the signal, else by the next run.
    */
   async run<T>(main: CommandFn<T>, options: RunOptions = {}): Promise<T> {
-    const pipeline = await this.#loadPipeline();
-    if (!pipeline) {
+    const session = this.#sessionOrNone();
+    if (!session) {
       try {
         const handle = new NoopCommandHandle();
         const result = await runToEnd(() => main(handle), handle.keptOpen);
@@ -297,9 +176,9 @@ export class Telemetry {
     }
     const releaseGuards = this.#guards.acquire();
     try {
-      const result = await this.command(options.name ?? this.#app.name, options.attributes ?? {}, async (handle) => {
+      const result = await this.command(options.name ?? this.#settings.app.name, options.attributes ?? {}, async (handle) => {
         const value = await main(handle);
-        const current = this.#current.getStore();
+        const current = this.#current?.getStore();
         if (current) current.exitCode = typeof value === 'number' ? value : currentExitCode();
         return value;
       });
@@ -320,11 +199,11 @@ export class Telemetry {
     if (this.#shutDown) return;
     this.#shutDown = true;
     this.consent.showNoticeIfDue();
-    const pipeline = await this.#pipeline;
-    if (!pipeline) return;
+    const session = this.#session;
+    if (!session) return;
     try {
-      await pipeline.flush(Date.now() + this.#deadlineMs);
-      pipeline.spoolUnsent();
+      await session.flush(Date.now() + this.#settings.deadlineMs);
+      session.spoolUnsent();
     } catch (error) {
       this.#diagnostics.report('shutdown failed', error);
     }
@@ -332,33 +211,13 @@ export class Telemetry {
 
   /**
    * Serves a host CLI's `telemetry` subcommand: `status [--json]`,
-   * `enable [--project]`, `disable [--project]`, `reset`, `describe [--json]`,
-   * `help`. Prints to stdout/stderr (or the given outputs) and resolves with
-   * an exit code; never throws, never exits the process. The run that calls
-   * it sends nothing more: it is the subcommand's run.
+   * `enable [--project]`, `disable [--project]`, `describe [--json]`. Prints
+   * to stdout/stderr (or the given outputs) and resolves with an exit code;
+   * never throws, never exits the process.
    */
-  async cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
-    const stdout = outputs.stdout ?? process.stdout;
-    const stderr = outputs.stderr ?? process.stderr;
-    // Before anything else (the import below yields): this run sends nothing about itself.
-    this.consent.markSubcommandRun();
-    try {
-      // Loaded here: most runs of an app are not its `telemetry` subcommand.
-      const { runTelemetryCommand } = await import('./transparency/telemetry-command.js');
-      return runTelemetryCommand(Array.isArray(args) ? args.map(String) : [], {
-        appName: this.#app.name,
-        consent: this.consent,
-        describe: (format) => this.describe({ format }),
-        files: { ...this.#files },
-        policy: this.#dataPolicy,
-        stdout,
-        stderr,
-      });
-    } catch (error) {
-      this.#diagnostics.report('telemetry command failed', error);
-      stderr.write(`${this.#app.name} telemetry: internal error; see the debug output\n`);
-      return 1;
-    }
+  cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
+    const describe = (format: DescribeFormat): string => this.describe({ format });
+    return serveTelemetryCommand(args, outputs, { appName: this.#settings.app.name, consent: this.consent, describe, files: this.#files, policy: this.#settings.policy.policy, diagnostics: this.#diagnostics });
   }
 
   /**
@@ -366,24 +225,7 @@ export class Telemetry {
    * processor enforces: `markdown` (default) for a README, `json` for tools.
    */
   describe(options: { readonly format?: DescribeFormat } = {}): string {
-    return describeCatalogue(
-      {
-        app: this.#app,
-        endpoint: this.#declaredEndpoint,
-        catalogue: this.#catalogue,
-        descriptions: this.#descriptions,
-        envPrefix: this.#prefix,
-        hashing: describeHashing(this.#hashAlgorithm),
-        hashAlgorithm: this.#hashAlgorithm,
-        identity: { installId: this.#identity.installId, projectId: this.#identity.projectId },
-        userDirName: dirName(this.#app.name),
-        flagMode: this.#flagMode,
-        context: this.#context,
-        ...this.#optOut,
-        policy: this.#dataPolicy,
-      },
-      options.format === 'json' ? 'json' : 'markdown',
-    );
+    return describeCatalogue(describeInputOf(this.#settings), options.format === 'json' ? 'json' : 'markdown');
   }
 
   /**
@@ -392,8 +234,7 @@ export class Telemetry {
    * spans waiting. All zero while telemetry is off.
    */
   stats(): { readonly sent: number; readonly dropped: number; readonly pending: number } {
-    const pipeline = this.#loadedPipeline;
-    return pipeline ? { sent: pipeline.sent, dropped: pipeline.dropped, pending: pipeline.pending } : { sent: 0, dropped: 0, pending: 0 };
+    return this.#session?.stats() ?? { sent: 0, dropped: 0, pending: 0 };
   }
 
   /** optel's own failures (collector unreachable, unwritable files, ...), newest last. */
@@ -401,103 +242,39 @@ export class Telemetry {
     return this.#diagnostics.list();
   }
 
-  #userConfigDir(name: string, env: Readonly<Record<string, string | undefined>>): string {
+  /** A recorded command, or undefined with telemetry off (or if it can't start; reported): the app's code runs either way. */
+  #startCommand(name: string, attributes: Attributes): LiveCommand | undefined {
     try {
-      return userConfigDir(name, env);
-    } catch (error) {
-      // os.homedir() throws when there is no home directory at all.
-      this.#diagnostics.report('no user config directory; nothing is stored and opt-out mode sends nothing', error);
-      return unusableConfigDir(name);
-    }
-  }
-
-  /** The pipeline, or undefined if it can't be loaded (reported): the app's command runs either way. */
-  #pipelineOrNone(): Promise<Pipeline | undefined> {
-    try {
-      return this.#loadPipeline();
-    } catch (error) {
-      this.#diagnostics.report('could not start a command', error);
-      return Promise.resolve(undefined);
-    }
-  }
-
-  #startOn(pipeline: Pipeline, name: string, attributes: Attributes): LiveCommand | undefined {
-    try {
-      if (!this.consent.isEnabled()) return undefined;
-      return pipeline.startCommand(name, attributes, this.#current.getStore());
+      const session = this.#sessionOrNone();
+      if (!session) return undefined;
+      this.#current ??= new (process.getBuiltinModule('node:async_hooks').AsyncLocalStorage)();
+      return LiveCommand.start(session.recorder, name, attributes, this.#current.getStore());
     } catch (error) {
       this.#diagnostics.report('could not start a command', error);
       return undefined;
     }
   }
 
-  #privacyPolicy(): PrivacyPolicy | undefined {
-    if (!this.consent.isEnabled()) return undefined;
-    if (!this.#privacy) {
-      const storedKey = this.#hashAlgorithm === 'hmac-sha256' && Object.values(this.#catalogue).includes('hash');
-      this.#privacy = {
-        catalogue: this.#catalogue,
-        hashAlgorithm: this.#hashAlgorithm,
-        hashKey: storedKey ? this.#storedHashKey() : nodeCrypto().randomBytes(32),
-        paths: localPaths(),
-        // A user's OTEL_SERVICE_NAME is for their own telemetry, not this app's.
-        resourceOverrides: {
-          'service.name': this.#app.name,
-          ...(this.#app.version === undefined ? {} : { 'service.version': this.#app.version }),
-        },
-      };
+  /** The session while consent says yes: made at the first command, its pipeline loading in parallel. */
+  #sessionOrNone(): Session | undefined {
+    if (this.#shutDown || this.#tracesUrl === null || !this.consent.isEnabled()) return undefined;
+    if (this.#tracesUrl === undefined) {
+      const endpoint = checkEndpoint(this.#settings.endpoint, this.#settings.allowInsecure);
+      if (!endpoint.ok) this.#diagnostics.warnOnce(endpoint.reason);
+      this.#tracesUrl = endpoint.ok ? endpoint.tracesUrl : null;
+      if (this.#tracesUrl === null) return undefined;
     }
-    return this.#privacy;
+    this.#session ??= new Session({
+      ...this.#settings,
+      keys: this.#keys,
+      sdkVersion: OPTEL_VERSION,
+      tracesUrl: this.#tracesUrl,
+      files: this.#files,
+      diagnostics: this.#diagnostics,
+      consentGiven: () => this.consent.isEnabled(),
+      identity: { ...this.#settings.identity, project: () => this.consent.project() },
+      fatalError: () => this.#fatal,
+    });
+    return this.#session;
   }
-
-  #storedHashKey(): Uint8Array {
-    this.#hashKey ??= loadOrCreateHashKey(this.#files.hashKey, this.#diagnostics);
-    return this.#hashKey;
-  }
-
-  #loadPipeline(): Promise<Pipeline | undefined> {
-    if (this.#pipeline) return this.#pipeline;
-    if (this.#shutDown || !this.consent.isEnabled()) return Promise.resolve(undefined);
-    const endpoint = checkEndpoint(this.#endpoint, this.#allowInsecure);
-    if (!endpoint.ok) {
-      this.#diagnostics.warnOnce(endpoint.reason);
-      this.#pipeline = Promise.resolve(undefined);
-      return this.#pipeline;
-    }
-    const auditLog = this.#env[`${this.#prefix}_TELEMETRY_LOG`];
-    this.#pipeline = import('./pipeline/pipeline.js')
-      .then(({ createPipeline }) => {
-        const pipeline = createPipeline({
-          app: this.#app,
-          sdkVersion: OPTEL_VERSION,
-          context: this.#context,
-          tracesUrl: endpoint.tracesUrl,
-          catalogue: this.#catalogue,
-          hashAlgorithm: this.#hashAlgorithm,
-          files: this.#files,
-          diagnostics: this.#diagnostics,
-          consentGiven: () => this.consent.isEnabled(),
-          identity: { ...this.#identity, project: () => this.consent.project() },
-          debug: isTruthy(this.#env[`${this.#prefix}_TELEMETRY_DEBUG`]),
-          auditLogPath: auditLog === undefined || auditLog === '' ? undefined : auditLog,
-          deadlineMs: this.#deadlineMs,
-          fatalError: () => this.#fatal,
-        });
-        this.#loadedPipeline = pipeline;
-        return pipeline;
-      })
-      .catch((error: unknown) => {
-        this.#diagnostics.report('could not load the telemetry pipeline', error);
-        return undefined;
-      });
-    return this.#pipeline;
-  }
-}
-
-
-function currentExitCode(): number {
-  const code = process.exitCode;
-  if (typeof code === 'number') return code;
-  if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
-  return 0;
 }

@@ -94,4 +94,21 @@ describe('saying no forgets what was kept', () => {
     // project.name was 'acme' both times: without the old key the digests can't be matched.
     expect(after?.attributes['project.name']).not.toBe(before?.attributes['project.name']);
   });
+
+  it('after no and yes in the same process, the next command goes out under a new install id and key, not the deleted ones', async () => {
+    const collector = await receiver();
+    const env = consentedEnv({ FIXTURE_ENDPOINT: collector.url });
+    const result = await runApp(['revoke-reconsent'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const spans = await collector.waitFor((s) => startedRecords(s, 'build').length === 2 && completedRecords(s, 'build').length >= 1);
+    const [before, later] = startedRecords(spans, 'build');
+    expect(before?.traceId).not.toBe(later?.traceId);
+    // (The first command's completed record may have left with its started record, or been dropped by the "no".)
+    const after = completedRecords(spans, 'build').find((span) => span.traceId === later?.traceId);
+    const idFile = join(configDirOf(env), 'telemetry-id');
+    expect(after?.resource['optel.install.id']).toBe(readFileSync(idFile, 'utf8').trim());
+    expect(after?.resource['optel.install.id']).not.toBe(before?.resource['optel.install.id']);
+    expect(after?.attributes['project.name']).toMatch(/^[0-9a-f]{16}$/);
+    expect(after?.attributes['project.name']).not.toBe(before?.attributes['project.name']);
+  });
 });

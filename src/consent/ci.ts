@@ -1,5 +1,4 @@
-// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
-import * as nodeModule from 'node:module';
+import { nodeModule } from '../builtins.js';
 // Types only: the package itself is loaded on first use (see loadCiInfo).
 import type * as CiInfoModule from 'ci-info';
 
@@ -54,7 +53,7 @@ function loadCiInfo(): CiInfo | undefined {
   if (ciInfo === undefined) {
     try {
       const from = ownFileName();
-      ciInfo = from === undefined ? null : (nodeModule.createRequire(from)('ci-info') as CiInfo);
+      ciInfo = from === undefined ? null : (nodeModule().createRequire(from)('ci-info') as CiInfo);
     } catch {
       ciInfo = null;
     }

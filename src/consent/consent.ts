@@ -1,6 +1,5 @@
-import { existsSync, lstatSync, rmSync } from 'node:fs';
 // A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
-import * as os from 'node:os';
+import { nodeFs, nodeOs } from '../builtins.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { describeError } from '../diagnostics.js';
 import type { ConsentMode } from '../config/options.js';
@@ -178,9 +177,9 @@ export class Consent {
     const deleted: string[] = [];
     const failed: { readonly path: string; readonly error: string }[] = [];
     for (const path of [consent, notice]) {
-      if (!existsSync(path)) continue;
+      if (!nodeFs().existsSync(path)) continue;
       try {
-        rmSync(path, { force: true });
+        nodeFs().rmSync(path, { force: true });
         deleted.push(path);
       } catch (error) {
         this.#diagnostics.report(`could not delete ${path}`, error);
@@ -345,7 +344,7 @@ export class Consent {
   #discovery(): ProjectDiscovery {
     if (this.#project === undefined) {
       try {
-        this.#project = discoverProject(process.cwd(), this.#config.projectFileName, os.homedir());
+        this.#project = discoverProject(process.cwd(), this.#config.projectFileName, nodeOs().homedir());
       } catch (error) {
         // e.g. the working directory was deleted: no project, nothing to write to.
         this.#diagnostics.report('could not look for a project file', error);
@@ -398,8 +397,8 @@ export class Consent {
         // lstat: a link is removed itself, never followed. optel never
         // writes through a linked pending directory, so no record of ours is
         // behind one; what it points to is not ours to delete.
-        const link = lstatSync(path).isSymbolicLink();
-        rmSync(path, { recursive: !link, force: true });
+        const link = nodeFs().lstatSync(path).isSymbolicLink();
+        nodeFs().rmSync(path, { recursive: !link, force: true });
         deleted.push(link ? `${path} (a symbolic link: removed the link; optel never wrote through it)` : path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;

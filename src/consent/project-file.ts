@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { nodeFs, nodePath } from '../builtins.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
 import { readJsonObject } from '../files/json-file.js';
 
@@ -40,27 +39,27 @@ export interface ProjectDiscovery {
  * file saying yes. Reads only; runs no `git`.
  */
 export function discoverProject(start: string, fileName: string, home: string | undefined): ProjectDiscovery {
-  const from = resolve(start);
-  const stopAt = home === undefined || home === '' ? undefined : resolve(home);
+  const from = nodePath().resolve(start);
+  const stopAt = home === undefined || home === '' ? undefined : nodePath().resolve(home);
   const root = repositoryRoot(from, stopAt);
   const files: ProjectFile[] = [];
   for (let dir = from; dir !== stopAt; ) {
-    const path = join(dir, fileName);
+    const path = nodePath().join(dir, fileName);
     const verdict = readProjectFile(path);
     if (verdict) files.push({ path, verdict });
-    const parent = dirname(dir);
+    const parent = nodePath().dirname(dir);
     if (root === undefined || dir === root || parent === dir) break;
     dir = parent;
   }
   const writeDir = root ?? (from === stopAt ? undefined : from);
-  return { files, root, writePath: writeDir === undefined ? undefined : join(writeDir, fileName) };
+  return { files, root, writePath: writeDir === undefined ? undefined : nodePath().join(writeDir, fileName) };
 }
 
 /** The nearest directory from `from` up holding `.git`, stopping before `stopAt` and at the filesystem root. */
 function repositoryRoot(from: string, stopAt: string | undefined): string | undefined {
   for (let dir = from; dir !== stopAt; ) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    const parent = dirname(dir);
+    if (nodeFs().existsSync(nodePath().join(dir, '.git'))) return dir;
+    const parent = nodePath().dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }

@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { nodeFs, nodePath } from '../builtins.js';
 
 let counter = 0;
 
@@ -19,13 +18,13 @@ export function tempNameFor(path: string): string {
  * rename their own complete file; the last one wins.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  nodeFs().mkdirSync(nodePath().dirname(path), { recursive: true, mode: 0o700 });
   const temp = tempNameFor(path);
   try {
-    writeFileSync(temp, data, { mode, flag: 'wx' });
-    renameSync(temp, path);
+    nodeFs().writeFileSync(temp, data, { mode, flag: 'wx' });
+    nodeFs().renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    nodeFs().rmSync(temp, { force: true });
     throw error;
   }
 }

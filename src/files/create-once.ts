@@ -1,5 +1,4 @@
-import { linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { nodeFs, nodePath } from '../builtins.js';
 import { tempNameFor } from './atomic-file.js';
 import { readFileSafely, SETTINGS_MAX_BYTES } from './safe-read.js';
 
@@ -19,23 +18,23 @@ export function readOrCreate(path: string, fresh: string, valid: (text: string) 
   if (existing !== undefined) return existing;
   const temp = tempNameFor(path);
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(temp, `${fresh}\n`, { mode, flag: 'wx' });
+    nodeFs().mkdirSync(nodePath().dirname(path), { recursive: true, mode: 0o700 });
+    nodeFs().writeFileSync(temp, `${fresh}\n`, { mode, flag: 'wx' });
     try {
-      linkSync(temp, path);
+      nodeFs().linkSync(temp, path);
       return fresh;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const winner = readValid(path, valid, mode);
       if (winner !== undefined) return winner;
       // A damaged file: replace it.
-      rmSync(path, { force: true });
-      linkSync(temp, path);
+      nodeFs().rmSync(path, { force: true });
+      nodeFs().linkSync(temp, path);
       return fresh;
     }
   } finally {
     try {
-      rmSync(temp, { force: true });
+      nodeFs().rmSync(temp, { force: true });
     } catch {
       // `force` ignores only a missing file; under a non-directory nothing was created.
     }

@@ -1,4 +1,4 @@
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { nodeFs } from '../builtins.js';
 import type { Stats } from 'node:fs';
 
 /** The cap for settings, ids and keys: any of them is a few hundred bytes. */
@@ -23,8 +23,8 @@ export interface SafeReadOptions {
 }
 
 // Windows has neither flag; there the lstat below stands in for O_NOFOLLOW.
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
-const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const NOFOLLOW = nodeFs().constants.O_NOFOLLOW ?? 0;
+const NONBLOCK = nodeFs().constants.O_NONBLOCK ?? 0;
 
 /**
  * Reads a file any other program or a cloned repository may have put in
@@ -37,8 +37,8 @@ const NONBLOCK = constants.O_NONBLOCK ?? 0;
 export function readFileSafely(path: string, options: SafeReadOptions): SafeRead {
   let fd: number;
   try {
-    if (NOFOLLOW === 0 && lstatSync(path).isSymbolicLink()) return refused('a symbolic link');
-    fd = openSync(path, constants.O_RDONLY | NOFOLLOW | NONBLOCK);
+    if (NOFOLLOW === 0 && nodeFs().lstatSync(path).isSymbolicLink()) return refused('a symbolic link');
+    fd = nodeFs().openSync(path, nodeFs().constants.O_RDONLY | NOFOLLOW | NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'absent' };
@@ -47,16 +47,16 @@ export function readFileSafely(path: string, options: SafeReadOptions): SafeRead
     return refused(code ?? 'could not open');
   }
   try {
-    const stats = fstatSync(fd);
+    const stats = nodeFs().fstatSync(fd);
     if (!stats.isFile()) return refused(`not a regular file (${typeOf(stats)})`);
     if (stats.size > options.maxBytes) return refused(`larger than ${options.maxBytes} bytes`);
-    if (options.mode !== undefined && (stats.mode & 0o777 & ~options.mode) !== 0) fchmodSync(fd, options.mode);
+    if (options.mode !== undefined && (stats.mode & 0o777 & ~options.mode) !== 0) nodeFs().fchmodSync(fd, options.mode);
     return { kind: 'ok', bytes: readAtMost(fd, options.maxBytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return refused(code === 'EFBIG' ? `larger than ${options.maxBytes} bytes` : (code ?? String(error)));
   } finally {
-    closeSync(fd);
+    nodeFs().closeSync(fd);
   }
 }
 
@@ -66,7 +66,7 @@ function readAtMost(fd: number, maxBytes: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   for (;;) {
-    const read = readSync(fd, buffer, 0, buffer.length, null);
+    const read = nodeFs().readSync(fd, buffer, 0, buffer.length, null);
     if (read === 0) break;
     total += read;
     if (total > maxBytes) throw Object.assign(new Error('file grew past the cap'), { code: 'EFBIG' });
@@ -90,7 +90,7 @@ function typeOf(stats: Stats): string {
 /** Whether `path` is a real directory: not a symbolic link to one, not a file. */
 export function isRealDirectory(path: string): boolean {
   try {
-    return lstatSync(path).isDirectory();
+    return nodeFs().lstatSync(path).isDirectory();
   } catch {
     return false;
   }

@@ -1,6 +1,4 @@
-// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
-import * as os from 'node:os';
-import { join } from 'node:path';
+import { nodeOs, nodePath } from '../builtins.js';
 import { dirName } from '../config/app-name.js';
 
 /**
@@ -13,8 +11,8 @@ export function userConfigDir(
   env: Readonly<Record<string, string | undefined>>,
 ): string {
   const xdg = env['XDG_CONFIG_HOME'];
-  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : join(os.homedir(), '.config');
-  return join(base, dirName(appName));
+  const base = xdg !== undefined && xdg.startsWith('/') ? xdg : nodePath().join(nodeOs().homedir(), '.config');
+  return nodePath().join(base, dirName(appName));
 }
 
 /**
@@ -25,7 +23,17 @@ export function userConfigDir(
  * recorded and opt-out mode sends nothing, and `set()` reports why.
  */
 export function unusableConfigDir(appName: string): string {
-  return join(os.devNull, dirName(appName));
+  return nodePath().join(nodeOs().devNull, dirName(appName));
+}
+
+/** The user-scope directory, or, without a home directory (`os.homedir()` throws), the unusable one (reported). */
+export function userConfigDirOrNone(appName: string, env: Readonly<Record<string, string | undefined>>, report: (message: string, error: unknown) => void): string {
+  try {
+    return userConfigDir(appName, env);
+  } catch (error) {
+    report('no user config directory; nothing is stored and opt-out mode sends nothing', error);
+    return unusableConfigDir(appName);
+  }
 }
 
 /** The files optel keeps in the user-scope directory. */
@@ -56,19 +64,19 @@ export function userFiles(dir: string | (() => string)): UserFiles {
       return base();
     },
     get consent() {
-      return join(base(), 'telemetry.json');
+      return nodePath().join(base(), 'telemetry.json');
     },
     get hashKey() {
-      return join(base(), 'telemetry-key');
+      return nodePath().join(base(), 'telemetry-key');
     },
     get installId() {
-      return join(base(), 'telemetry-id');
+      return nodePath().join(base(), 'telemetry-id');
     },
     get notice() {
-      return join(base(), 'telemetry-notice.json');
+      return nodePath().join(base(), 'telemetry-notice.json');
     },
     get pendingDir() {
-      return join(base(), 'telemetry-pending');
+      return nodePath().join(base(), 'telemetry-pending');
     },
   };
 }

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import type { UserFiles } from '../files/user-files.js';
 import type { Diagnostics } from '../diagnostics.js';
-import { loadOrCreateHashKey } from './hash-key.js';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 import { loadOrCreateInstallId } from './install-id.js';
 import type { ProjectFacts } from './project-id.js';
 import { projectFact, projectId } from './project-id.js';
@@ -15,25 +14,20 @@ export interface IdentityConfig {
   readonly project: () => ProjectFacts;
 }
 
-export interface Identity {
-  /** Resource attributes: `optel.install.id`, `optel.project.id`, `optel.user.id`, each when there is one. */
-  readonly attributes: Readonly<Record<string, string>>;
-  /** The per-install HMAC key (stored only when something needs it across runs). */
-  readonly hashKey: Uint8Array;
-}
-
 /** The identity keys optel may add to the resource. */
-export const IDENTITY_KEYS: readonly string[] = ['optel.install.id', 'optel.project.id', 'optel.user.id'];
+export const IDENTITY_KEYS: readonly string[] = [WIRE_KEYS.installId, WIRE_KEYS.projectId, WIRE_KEYS.userId];
 
 /**
- * The identifiers of this install, created on the first run with telemetry
- * on (never before: this module is loaded only then). The hash key file is
- * created only when something is hashed across runs: a declared `hash` key
- * or the project id.
+ * The identifiers of this install, as resource attributes: `optel.install.id`,
+ * `optel.project.id`, `optel.user.id`, each when there is one. Created on the
+ * first run with telemetry on (never before: this module is loaded only
+ * then). The project id is a digest under the stored hash key, which
+ * `hashKey` reads or creates (so the key file exists only when something is
+ * hashed across runs).
  */
-export function loadIdentity(config: IdentityConfig, hashesAttributes: boolean, files: UserFiles, diagnostics: Diagnostics): Identity {
+export function loadIdentity(config: IdentityConfig, hashKey: () => Uint8Array, files: UserFiles, diagnostics: Diagnostics): Record<string, string> {
   const attributes: Record<string, string> = {};
-  if (config.installId) attributes['optel.install.id'] = loadOrCreateInstallId(files.installId, diagnostics);
+  if (config.installId) attributes[WIRE_KEYS.installId] = loadOrCreateInstallId(files.installId, diagnostics);
   let facts: ProjectFacts = {};
   if (config.projectId) {
     try {
@@ -43,8 +37,7 @@ export function loadIdentity(config: IdentityConfig, hashesAttributes: boolean, 
     }
   }
   const fact = config.projectId ? projectFact(facts) : undefined;
-  const hashKey = hashesAttributes || fact !== undefined ? loadOrCreateHashKey(files.hashKey, diagnostics) : randomBytes(32);
-  if (fact !== undefined) attributes['optel.project.id'] = projectId(fact, hashKey);
-  if (config.userId !== undefined) attributes['optel.user.id'] = config.userId;
-  return { attributes, hashKey };
+  if (fact !== undefined) attributes[WIRE_KEYS.projectId] = projectId(fact, hashKey());
+  if (config.userId !== undefined) attributes[WIRE_KEYS.userId] = config.userId;
+  return attributes;
 }

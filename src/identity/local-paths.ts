@@ -1,7 +1,4 @@
-import { existsSync, realpathSync } from 'node:fs';
-// A namespace import: both builds load it at first use (see build/lazy-builtins-cjs.ts).
-import * as os from 'node:os';
-import { dirname, join } from 'node:path';
+import { nodeFs, nodeOs, nodePath } from '../builtins.js';
 import type { LocalPaths } from '../privacy/local-paths.js';
 
 /** Directories walked up from the entry script before giving up on finding package.json. */
@@ -17,8 +14,8 @@ const MAX_LEVELS = 64;
  */
 export function localPaths(): LocalPaths {
   return {
-    home: attempt(() => os.homedir()),
-    userName: attempt(() => os.userInfo().username),
+    home: attempt(() => nodeOs().homedir()),
+    userName: attempt(() => nodeOs().userInfo().username),
     cwd: attempt(() => process.cwd()),
     appRoot: attempt(() => appRoot(process.argv[1])),
   };
@@ -26,11 +23,11 @@ export function localPaths(): LocalPaths {
 
 function appRoot(entry: string | undefined): string | undefined {
   if (entry === undefined || entry === '') return undefined;
-  const start = dirname(attempt(() => realpathSync(entry)) ?? entry);
+  const start = nodePath().dirname(attempt(() => nodeFs().realpathSync(entry)) ?? entry);
   let dir = start;
   for (let level = 0; level < MAX_LEVELS; level++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
+    if (nodeFs().existsSync(nodePath().join(dir, 'package.json'))) return dir;
+    const parent = nodePath().dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }

@@ -1,7 +1,7 @@
 import { closeSync, constants, mkdirSync, openSync, rmdirSync, unlinkSync, write } from 'node:fs';
 import { join } from 'node:path';
 import type { AttributeValue, HrTime } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '../sdk/sdk-types.js';
 import type { Diagnostics } from '../diagnostics.js';
 import { isRealDirectory } from '../files/safe-read.js';
 

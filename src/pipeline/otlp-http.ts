@@ -1,5 +1,3 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 
 export interface SendResult {
   readonly ok: boolean;
@@ -33,7 +31,8 @@ export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: 
       finish({ ok: false, retryable: true, error: 'deadline reached before sending' });
       return;
     }
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    // (node:https, and with it TLS, loads only for an https endpoint.)
+    const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : process.getBuiltinModule('node:http').request;
     const req = send(url, {
       method: 'POST',
       agent: false,

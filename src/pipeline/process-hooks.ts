@@ -1,8 +1,9 @@
 import type { Diagnostics } from '../diagnostics.js';
-import type { Pipeline } from './pipeline.js';
+import type { OpenCommands } from '../lifecycle/open-commands.js';
+import type { OpenCommand } from '../lifecycle/recorder.js';
 
 /**
- * Process-wide listeners installed once a pipeline exists. None of them
+ * Process-wide listeners installed while a session (telemetry with consent) lasts. None of them
  * changes what the process does; they only make sure nothing is lost:
  *
  * - `beforeExit` (the event loop ran dry, e.g. the app forgot `shutdown()`):
@@ -11,8 +12,18 @@ import type { Pipeline } from './pipeline.js';
  *   the commands still open with the real exit code, and keep whatever could
  *   not be sent in the spool for the next run. Synchronous, as `exit` must be.
  */
+/** What the hooks need of the session. */
+export interface HookedSession {
+  readonly recorder: { readonly open: OpenCommands<OpenCommand> };
+  /** Records recorded and not yet sent, and records ever handed on (to tell whether anything is new). */
+  readonly pending: number;
+  readonly added: number;
+  flush(deadlineAt: number): Promise<void>;
+  spoolUnsent(): void;
+}
+
 export interface ProcessHooksOptions {
-  readonly pipeline: Pipeline;
+  readonly session: HookedSession;
   readonly deadlineMs: number;
   readonly diagnostics: Diagnostics;
   /** The error about to end the process, boxed (it may be `undefined` itself), if an uncaught one was seen. */
@@ -20,17 +31,17 @@ export interface ProcessHooksOptions {
 }
 
 export function installProcessHooks(options: ProcessHooksOptions): () => void {
-  const { pipeline, diagnostics } = options;
+  const { session, diagnostics } = options;
   let flushing = false;
   let triedAt = -1;
 
   const onBeforeExit = (): void => {
     // One try per batch of new spans: after a failed flush the loop is empty
     // again and `beforeExit` fires again; trying forever would hang the app.
-    if (flushing || pipeline.pending === 0 || pipeline.added === triedAt) return;
-    triedAt = pipeline.added;
+    if (flushing || session.pending === 0 || session.added === triedAt) return;
+    triedAt = session.added;
     flushing = true;
-    void pipeline.flush(Date.now() + options.deadlineMs).finally(() => {
+    void session.flush(Date.now() + options.deadlineMs).finally(() => {
       flushing = false;
     });
   };
@@ -38,10 +49,10 @@ export function installProcessHooks(options: ProcessHooksOptions): () => void {
   const onExit = (code: number): void => {
     try {
       const fatal = options.fatalError();
-      for (const command of pipeline.open.list()) {
+      for (const command of session.recorder.open.list()) {
         command.finish(fatal === undefined ? { exitCode: code } : { exitCode: code, error: fatal.error });
       }
-      pipeline.spoolUnsent();
+      session.spoolUnsent();
     } catch (error) {
       diagnostics.report('exit hook failed', error);
     }

@@ -1,6 +1,6 @@
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Diagnostics } from '../diagnostics.js';
 import type { SendResult } from './otlp-http.js';
+import type { ReadableSpan } from '../sdk/sdk-types.js';
 
 export type SendBatch = (spans: ReadableSpan[], signal: AbortSignal) => Promise<SendResult>;
 

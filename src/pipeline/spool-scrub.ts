@@ -8,8 +8,7 @@
  * can't be parsed is dropped and counted.
  */
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Resource, TimedEvent } from '../sdk/sdk-types.js';
 import type { PrivacyPolicy } from '../privacy/scrub-span.js';
 import { scrubSpan } from '../privacy/scrub-span.js';
 

@@ -1,4 +1,5 @@
 import type { AttributeCatalogue, AttributeTreatment } from '../config/options.js';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 import { shapeProblems } from './value-shapes.js';
 
 /**
@@ -7,10 +8,10 @@ import { shapeProblems } from './value-shapes.js';
  * scrubbed: in an app's own SDK other code may write them too).
  */
 export const OPTEL_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([
-  'optel.lifecycle',
-  'optel.outcome',
-  'process.exit.code',
-  'error.type',
+  WIRE_KEYS.lifecycle,
+  WIRE_KEYS.outcome,
+  WIRE_KEYS.exitCode,
+  WIRE_KEYS.errorType,
 ]);
 
 /**

@@ -1,9 +1,10 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 import { isAllowedResourceKey } from './catalogue.js';
+import type { Resource } from '../sdk/sdk-types.js';
 
 /** Resource keys whose values optel itself made: a random UUID and a keyed digest. */
-const OWN_IDS: ReadonlySet<string> = new Set(['optel.install.id', 'optel.project.id']);
+const OWN_IDS: ReadonlySet<string> = new Set([WIRE_KEYS.installId, WIRE_KEYS.projectId]);
 
 /**
  * The resource that leaves with a span: only the allow-listed keys of the
@@ -50,7 +51,7 @@ function settledSoFar(source: Resource): Attributes {
   return attributes;
 }
 
-function plainResource(attributes: () => Attributes, source?: Resource): Resource {
+export function plainResource(attributes: () => Attributes, source?: Resource): Resource {
   const schemaUrl = source?.schemaUrl;
   const resource: Resource = {
     get asyncAttributesPending() {

@@ -1,7 +1,4 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
 import { EXCEPTION_MESSAGE_KEY, EXCEPTION_STACKTRACE_KEY, EXCEPTION_TYPE_KEY, treatmentOf } from './catalogue.js';
 import { DEFAULT_HASH_ALGORITHM, DIGEST_HEX_LENGTH, digestValue } from './hash.js';
@@ -13,6 +10,13 @@ import { SECRET_FLAG_ARGUMENT } from './rules.js';
 import { scrubText } from './scrub-text.js';
 import { scrubStack } from './stack.js';
 import { shapeOf, shapedValue } from './value-shapes.js';
+import type { InstrumentationScope, ReadableSpan, Resource, TimedEvent } from '../sdk/sdk-types.js';
+
+/**
+ * What the scrubber reads: an ended span as the SDK's `ReadableSpan` has it,
+ * or one of optel's own recorded spans (whose parent may be absent).
+ */
+export type SpanRecord = Omit<ReadableSpan, 'parentSpanContext'> & { readonly parentSpanContext?: SpanContext | undefined };
 
 /** Everything scrubbing needs. Treat it as immutable: derived state is cached per policy object. */
 export interface PrivacyPolicy {
@@ -46,9 +50,6 @@ interface PolicyState {
   readonly digests: Map<string, string>;
 }
 
-/** SpanStatusCode.UNSET (the scrubber needs no OpenTelemetry module at run time). */
-const UNSET: SpanStatus['code'] = 0;
-
 /** Entries kept per memo, and the longest value memoized. */
 const MEMO_ENTRIES = 512;
 const MEMO_MAX_CHARS = 256;
@@ -66,7 +67,7 @@ const states = new WeakMap<PrivacyPolicy, PolicyState>();
  * trace state. Throws if something can't be scrubbed (the caller drops the
  * span).
  */
-export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSpan {
+export function scrubSpan(span: SpanRecord, policy: PrivacyPolicy): ReadableSpan {
   const state = stateOf(policy);
   const attributes: Attributes = {};
   const dropped = filterAttributes(span.attributes, policy, state, false, attributes);
@@ -90,36 +91,7 @@ export function scrubSpan(span: ReadableSpan, policy: PrivacyPolicy): ReadableSp
   });
 }
 
-/**
- * The `started` record of a command that has just begun, built scrubbed from
- * the live command span: a zero-length child with the command's name and
- * attributes as they are now, plus `optel.lifecycle: started`, under the new
- * span id `spanId`. One pass, instead of making a second live span only to
- * end and then scrub it: every command would otherwise cost two spans.
- */
-export function scrubStartedRecord(command: ReadableSpan, spanId: string, policy: PrivacyPolicy): ReadableSpan {
-  const state = stateOf(policy);
-  const attributes: Attributes = {};
-  const dropped = filterAttributes(command.attributes, policy, state, false, attributes);
-  attributes['optel.lifecycle'] = 'started';
-  const parent = withoutTraceState(command.spanContext());
-  return scrubbedCopy(command, policy, state, {
-    spanContext: { traceId: parent.traceId, spanId, traceFlags: parent.traceFlags },
-    parentSpanContext: parent,
-    endTime: command.startTime,
-    duration: [0, 0],
-    ended: true,
-    status: { code: UNSET },
-    attributes,
-    links: [],
-    events: [],
-    droppedAttributesCount: dropped,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-  });
-}
-
-/** The parts of a scrubbed copy that differ between a span and a `started` record. */
+/** The parts of a scrubbed copy taken from the span as they are, or reduced. */
 interface CopyParts {
   readonly spanContext: SpanContext;
   readonly parentSpanContext: SpanContext | undefined;
@@ -136,7 +108,7 @@ interface CopyParts {
 }
 
 /** One object layout for every copy that leaves (what the exporters read stays monomorphic). */
-function scrubbedCopy(source: ReadableSpan, policy: PrivacyPolicy, state: PolicyState, parts: CopyParts): ReadableSpan {
+function scrubbedCopy(source: SpanRecord, policy: PrivacyPolicy, state: PolicyState, parts: CopyParts): ReadableSpan {
   const spanContext = parts.spanContext;
   const copy: ReadableSpan = {
     name: clearText(String(source.name), state),

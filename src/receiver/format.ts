@@ -17,6 +17,7 @@
  * before it reaches the terminal, so a sender cannot inject escape sequences.
  */
 import type { ReceivedSpan } from './spans.js';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 
 export interface FormatOptions {
   /** ANSI colours; decide with `shouldUseColor`. */
@@ -24,7 +25,7 @@ export interface FormatOptions {
 }
 
 // Attributes already rendered as words in the line, so not repeated in {…}.
-const SHOWN_ELSEWHERE = new Set(['optel.lifecycle', 'optel.outcome', 'process.exit.code', 'error.type']);
+const SHOWN_ELSEWHERE: ReadonlySet<string> = new Set([WIRE_KEYS.lifecycle, WIRE_KEYS.outcome, WIRE_KEYS.exitCode, WIRE_KEYS.errorType]);
 const MAX_ATTRIBUTES = 8;
 const MAX_VALUE_LENGTH = 40;
 const STATUS_ERROR = 2;
@@ -61,7 +62,7 @@ export function shouldUseColor(stream: { readonly isTTY?: boolean }, env: Readon
 export function formatSpan(span: ReceivedSpan, options: FormatOptions): string {
   const c = options.color ? COLORS : NO_COLORS;
   const name = c.bold(clean(span.name) || '(unnamed)');
-  const lifecycle = span.attributes['optel.lifecycle'];
+  const lifecycle = span.attributes[WIRE_KEYS.lifecycle];
   const failed = span.status.code === STATUS_ERROR;
   // The symbol sits one space before the name; the fields after it are two apart.
   let head: string;
@@ -71,7 +72,7 @@ export function formatSpan(span: ReceivedSpan, options: FormatOptions): string {
     head = `${c.cyan('▶')} ${name}`;
     fields.push('started');
   } else if (lifecycle === 'completed') {
-    const outcome = span.attributes['optel.outcome'];
+    const outcome = span.attributes[WIRE_KEYS.outcome];
     const [symbol, paint] =
       outcome === 'success'
         ? ['✔', c.green]
@@ -84,7 +85,7 @@ export function formatSpan(span: ReceivedSpan, options: FormatOptions): string {
     fields.push('completed');
     if (outcome !== undefined) fields.push(paint(clean(String(outcome))));
     fields.push(...duration(span));
-    const exitCode = span.attributes['process.exit.code'];
+    const exitCode = span.attributes[WIRE_KEYS.exitCode];
     if (exitCode !== undefined) fields.push(`exit=${clean(String(exitCode))}`);
   } else if (span.parentSpanId !== '') {
     head = `  ${failed ? c.red('✘') : c.dim('·')} ${name}`;
@@ -103,7 +104,7 @@ export function formatSpan(span: ReceivedSpan, options: FormatOptions): string {
 /** The error type and status message, when the span reports a failure. */
 function problem(span: ReceivedSpan, c: Palette): string[] {
   const parts: string[] = [];
-  const errorType = span.attributes['error.type'];
+  const errorType = span.attributes[WIRE_KEYS.errorType];
   if (errorType !== undefined) parts.push(c.red(`error=${clean(String(errorType))}`));
   if (span.status.code === STATUS_ERROR && span.status.message !== undefined) {
     parts.push(c.red(quoteIfNeeded(span.status.message)));

@@ -1,7 +1,7 @@
 // Types only: this module is loaded with telemetry off, and no OpenTelemetry
 // module may be. The decision values are the SDK's enum values as numbers.
 import type { Attributes, Context, Link, SpanKind } from '@opentelemetry/api';
-import type { Sampler, SamplingDecision, SamplingResult } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SamplingDecision, SamplingResult } from './sdk-types.js';
 
 const NOT_RECORD: SamplingDecision = 0;
 const RECORD_AND_SAMPLED: SamplingDecision = 2;

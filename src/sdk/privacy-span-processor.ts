@@ -1,7 +1,7 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Context, Span } from '@opentelemetry/api';
 import type { Diagnostics } from '../diagnostics.js';
-import type { PrivacyPolicy } from '../privacy/scrub-span.js';
+import type { PrivacyPolicy, SpanRecord } from '../privacy/scrub-span.js';
+import type { ReadableSpan, SpanProcessor } from './sdk-types.js';
 
 /**
  * The policy, or a function asked at every span end: it may build the
@@ -11,7 +11,7 @@ import type { PrivacyPolicy } from '../privacy/scrub-span.js';
 export type PrivacyPolicySource = PrivacyPolicy | (() => PrivacyPolicy | undefined);
 
 /** scrubSpan's signature. */
-export type ScrubSpan = (span: ReadableSpan, policy: PrivacyPolicy) => ReadableSpan;
+export type ScrubSpan = (span: SpanRecord, policy: PrivacyPolicy) => ReadableSpan;
 
 /** Spans kept while the scrubber loads; more are dropped (and counted as failed). */
 const MAX_WAITING = 2048;
@@ -44,7 +44,7 @@ export class PrivacySpanProcessor implements SpanProcessor {
   readonly #policy: PrivacyPolicySource;
   readonly #diagnostics: Pick<Diagnostics, 'report'> | undefined;
   #scrub: ScrubSpan | undefined;
-  #waiting: { readonly span: ReadableSpan; readonly policy: PrivacyPolicy }[] = [];
+  #waiting: { readonly span: SpanRecord; readonly policy: PrivacyPolicy }[] = [];
   #draining: Promise<void> | undefined;
   #failed = 0;
   #withheld = 0;
@@ -70,7 +70,7 @@ export class PrivacySpanProcessor implements SpanProcessor {
     // Deliberately not passed on: the next processor sees only scrubbed copies.
   }
 
-  onEnd(span: ReadableSpan): void {
+  onEnd(span: SpanRecord): void {
     let policy: PrivacyPolicy | undefined;
     try {
       policy = typeof this.#policy === 'function' ? this.#policy() : this.#policy;
@@ -133,7 +133,7 @@ export class PrivacySpanProcessor implements SpanProcessor {
     }
   }
 
-  #forward(span: ReadableSpan, policy: PrivacyPolicy, scrub: ScrubSpan): void {
+  #forward(span: SpanRecord, policy: PrivacyPolicy, scrub: ScrubSpan): void {
     let copy: ReadableSpan;
     try {
       copy = scrub(span, policy);

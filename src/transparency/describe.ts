@@ -1,4 +1,7 @@
+import { dirName } from '../config/app-name.js';
+import type { Settings } from '../config/settings.js';
 import type { FlagMode } from '../consent/flags.js';
+import { describeHashing } from '../privacy/hash.js';
 import { DISABLE_FLAG } from '../consent/flags.js';
 import type { AttributeCatalogue, DataPolicy, HashAlgorithm } from '../config/options.js';
 import { describeShape, shapeOf } from '../privacy/value-shapes.js';
@@ -79,6 +82,26 @@ const OPTIONAL_IDS: Readonly<Record<string, 'installId' | 'projectId'>> = {
   'optel.install.id': 'installId',
   'optel.project.id': 'projectId',
 };
+
+/** The document's input for an app, from its settings. */
+export function describeInputOf(settings: Settings): DescribeInput {
+  const { app, declaredEndpoint, catalogue, descriptions, prefix, hashAlgorithm, identity, context, flagMode, optOut, policy } = settings;
+  return {
+    app,
+    endpoint: declaredEndpoint,
+    catalogue,
+    descriptions,
+    envPrefix: prefix,
+    hashing: describeHashing(hashAlgorithm),
+    hashAlgorithm,
+    identity: { installId: identity.installId, projectId: identity.projectId },
+    userDirName: dirName(app.name),
+    flagMode,
+    context,
+    ...optOut,
+    policy: policy.policy,
+  };
+}
 
 /**
  * The "what we collect" document, computed from the same catalogue the
