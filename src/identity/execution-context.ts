@@ -15,22 +15,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, platform, release } from 'node:os';
 import type { ContextChoices } from '../config/context-options.js';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function executionContext(choices: ContextChoices, env: Env = process.env): Record<string, string | number | boolean> {
   const facts: Record<string, string | number | boolean> = {};
   const linux = platform() === 'linux';
-  if (choices.cpuCount) facts['optel.host.cpus'] = cpuBucket(availableParallelism());
-  if (choices.container) facts['optel.container'] = linux && inContainer(env);
-  if (choices.kubernetes) facts['optel.kubernetes'] = has(env, 'KUBERNETES_SERVICE_HOST');
-  if (choices.wsl) facts['optel.wsl'] = linux && (release().toLowerCase().includes('microsoft') || has(env, 'WSL_DISTRO_NAME'));
+  if (choices.cpuCount) facts[WIRE_KEYS.hostCpus] = cpuBucket(availableParallelism());
+  if (choices.container) facts[WIRE_KEYS.container] = linux && inContainer(env);
+  if (choices.kubernetes) facts[WIRE_KEYS.kubernetes] = has(env, 'KUBERNETES_SERVICE_HOST');
+  if (choices.wsl) facts[WIRE_KEYS.wsl] = linux && (release().toLowerCase().includes('microsoft') || has(env, 'WSL_DISTRO_NAME'));
   const devEnvironment = choices.devEnvironment ? devEnvironmentOf(env) : undefined;
-  if (devEnvironment !== undefined) facts['optel.dev_environment'] = devEnvironment;
+  if (devEnvironment !== undefined) facts[WIRE_KEYS.devEnvironment] = devEnvironment;
   const cloud = choices.cloud ? cloudProviderOf(env) : undefined;
-  if (cloud !== undefined) facts['cloud.provider'] = cloud;
+  if (cloud !== undefined) facts[WIRE_KEYS.cloudProvider] = cloud;
   const runner = choices.runner ? runnerOf(env) : undefined;
-  if (runner !== undefined) facts['optel.runner'] = runner;
+  if (runner !== undefined) facts[WIRE_KEYS.runner] = runner;
   return facts;
 }
 

@@ -2,6 +2,7 @@ import { arch, release, type as osType } from 'node:os';
 import ci from 'ci-info';
 import type { ContextChoices } from '../config/context-options.js';
 import { executionContext } from './execution-context.js';
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
 
 export interface AppInfo {
   readonly name: string;
@@ -40,10 +41,10 @@ export function contextAttributes(app: AppInfo, optelVersion: string, sdk: Recor
     'host.arch': archName(),
     'process.runtime.name': 'nodejs',
     'process.runtime.version': process.versions.node,
-    'optel.ci': ci.isCI,
+    [WIRE_KEYS.ci]: ci.isCI,
   };
   if (app.version !== undefined) attributes['service.version'] = app.version;
-  if (ci.isCI && ci.name !== null) attributes['optel.ci.vendor'] = ci.name;
+  if (ci.isCI && ci.name !== null) attributes[WIRE_KEYS.ciVendor] = ci.name;
   return { ...attributes, ...executionContext(choices) };
 }
 
@@ -61,15 +62,15 @@ export const CONTEXT_KEYS: readonly string[] = [
   'host.arch',
   'process.runtime.name',
   'process.runtime.version',
-  'optel.ci',
-  'optel.ci.vendor',
-  'optel.host.cpus',
-  'optel.container',
-  'optel.kubernetes',
-  'optel.wsl',
-  'optel.dev_environment',
-  'cloud.provider',
-  'optel.runner',
+  WIRE_KEYS.ci,
+  WIRE_KEYS.ciVendor,
+  WIRE_KEYS.hostCpus,
+  WIRE_KEYS.container,
+  WIRE_KEYS.kubernetes,
+  WIRE_KEYS.wsl,
+  WIRE_KEYS.devEnvironment,
+  WIRE_KEYS.cloudProvider,
+  WIRE_KEYS.runner,
 ];
 
 function osTypeName(): string {

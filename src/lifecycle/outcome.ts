@@ -1,3 +1,5 @@
+import { WIRE_KEYS } from '../transparency/wire-keys.js';
+
 /** How a command ended, as it appears in `optel.outcome`. */
 export type Outcome = 'success' | 'failure' | 'aborted';
 
@@ -41,11 +43,11 @@ export function errorTypeOf(ending: Ending): string | undefined {
  */
 export function endingAttributes(ending: Ending): { readonly attributes: Record<string, string | number>; readonly failed: boolean } {
   const outcome = outcomeOf(ending);
-  const attributes: Record<string, string | number> = { 'optel.outcome': outcome };
-  if (ending.exitCode !== undefined) attributes['process.exit.code'] = ending.exitCode;
+  const attributes: Record<string, string | number> = { [WIRE_KEYS.outcome]: outcome };
+  if (ending.exitCode !== undefined) attributes[WIRE_KEYS.exitCode] = ending.exitCode;
   if (outcome !== 'failure') return { attributes, failed: false };
   const errorType = errorTypeOf(ending);
-  if (errorType !== undefined) attributes['error.type'] = errorType;
+  if (errorType !== undefined) attributes[WIRE_KEYS.errorType] = errorType;
   return { attributes, failed: true };
 }
 

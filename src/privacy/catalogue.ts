@@ -32,7 +32,7 @@ export const EXCEPTION_STACKTRACE_KEY = 'exception.stacktrace';
  * on purpose: SDKs fill it with a host or pod name as often as with a
  * random id.
  */
-export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch', 'cloud.provider']);
+export const RESOURCE_KEYS: ReadonlySet<string> = new Set(['os.type', 'os.version', 'host.arch', WIRE_KEYS.cloudProvider]);
 export const RESOURCE_KEY_PREFIXES: readonly string[] = ['service.', 'telemetry.sdk.', 'telemetry.distro.', 'process.runtime.', 'optel.', 'deployment.environment'];
 const RESOURCE_KEYS_EXCLUDED: ReadonlySet<string> = new Set(['service.instance.id']);
 

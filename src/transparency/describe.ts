@@ -11,6 +11,7 @@ import { CONTEXT_KEYS, LIFECYCLE_KEYS, OPTIONAL_CONTEXT_KEYS } from './known-key
 import type { DeclaredPersonal } from './never-collected.js';
 import { neverCollected } from './never-collected.js';
 import { policyEntries } from './policy.js';
+import { WIRE_KEYS } from './wire-keys.js';
 
 export type DescribeFormat = 'markdown' | 'json';
 
@@ -79,8 +80,8 @@ const HASH_LABELS: Readonly<Record<HashAlgorithm, string>> = {
 
 /** Context keys that name an id the app can turn off. */
 const OPTIONAL_IDS: Readonly<Record<string, 'installId' | 'projectId'>> = {
-  'optel.install.id': 'installId',
-  'optel.project.id': 'projectId',
+  [WIRE_KEYS.installId]: 'installId',
+  [WIRE_KEYS.projectId]: 'projectId',
 };
 
 /** The document's input for an app, from its settings. */

@@ -15,6 +15,14 @@ export const WIRE_KEYS = {
   userId: 'optel.user.id',
   ci: 'optel.ci',
   ciVendor: 'optel.ci.vendor',
+  // The execution context (each one the app can turn off).
+  hostCpus: 'optel.host.cpus',
+  container: 'optel.container',
+  kubernetes: 'optel.kubernetes',
+  wsl: 'optel.wsl',
+  devEnvironment: 'optel.dev_environment',
+  cloudProvider: 'cloud.provider',
+  runner: 'optel.runner',
 } as const;
 
 /** The `optel.lifecycle` values. */
