@@ -211,9 +211,10 @@ export class Telemetry {
 
   /**
    * Serves a host CLI's `telemetry` subcommand: `status [--json]`,
-   * `enable [--project]`, `disable [--project]`, `describe [--json]`. Prints
-   * to stdout/stderr (or the given outputs) and resolves with an exit code;
-   * never throws, never exits the process.
+   * `enable [--project]`, `disable [--project]`, `reset`, `describe [--json]`,
+   * `help`. Prints to stdout/stderr (or the given outputs) and resolves with
+   * an exit code; never throws, never exits the process. The run that calls
+   * it sends nothing more: it is the subcommand's run.
    */
   cli(args: readonly string[], outputs: { readonly stdout?: Output; readonly stderr?: Output } = {}): Promise<number> {
     const describe = (format: DescribeFormat): string => this.describe({ format });

@@ -22,10 +22,10 @@ export const LIFECYCLE_KEYS: readonly KeyDescription[] = [
 export const CONTEXT_KEYS: readonly KeyDescription[] = [
   { key: 'service.name', description: 'the app name' },
   { key: 'service.version', description: 'the app version' },
-  { key: 'telemetry.sdk.name', description: '`opentelemetry`: the OpenTelemetry SDK records the spans' },
+  { key: 'telemetry.sdk.name', description: '`optel`: optel records its own spans' },
   { key: 'telemetry.sdk.language', description: '`nodejs`' },
-  { key: 'telemetry.sdk.version', description: "the OpenTelemetry SDK's version" },
-  { key: 'telemetry.distro.name', description: '`optel`, which packages the SDK and decides what is sent' },
+  { key: 'telemetry.sdk.version', description: "optel's version" },
+  { key: 'telemetry.distro.name', description: '`optel`, which also decides what is sent' },
   { key: 'telemetry.distro.version', description: "optel's version" },
   { key: 'os.type', description: 'operating system family (`linux`, `darwin`, `windows`)' },
   { key: 'os.version', description: 'operating system kernel release' },
