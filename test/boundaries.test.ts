@@ -110,7 +110,9 @@ describe('the import boundaries', () => {
       (i) => i.from.startsWith('privacy/') && (/^node:(fs|net|http|https|child_process|os|dgram|tls)/.test(i.to) || /^(files|pipeline|builtins)/.test(i.to)),
     );
     expect(impure).toEqual([]);
-    const sources = sourceFiles(join(SRC, 'privacy')).map((file) => readFileSync(file, 'utf8'));
+    // (Code only: comments may name what the rules look for, `process.env.TOKEN` say.)
+    const withoutComments = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const sources = sourceFiles(join(SRC, 'privacy')).map((file) => withoutComments(readFileSync(file, 'utf8')));
     expect(sources.filter((text) => /\b(Date\.now|performance\.now|process\.getBuiltinModule|process\.env)\b/.test(text))).toEqual([]);
   });
 

@@ -52,6 +52,8 @@ export class Recorder implements SpanOwner {
   readonly #consent: ConsentCheck;
   readonly #startedOwner: SpanOwner;
   #sink: RecordSink | undefined;
+  /** Asked, once, to connect the pipeline now: a command or step has ended and it isn't there yet. */
+  #connectNow: (() => void) | undefined;
   #waiting: { readonly span: RecordedSpan; readonly kind: RecordKind }[] = [];
   #dropped = 0;
 
@@ -105,6 +107,16 @@ export class Recorder implements SpanOwner {
     this.#hand(step, 'opened');
   }
 
+  /**
+   * `connectNow` is called, once, when the first span ends before the
+   * pipeline has connected (a command that ends in the app's first turn,
+   * before the app keeps the main thread busy): the records then reach the
+   * journal before anything else can run.
+   */
+  whenFirstEnded(connectNow: () => void): void {
+    this.#connectNow = connectNow;
+  }
+
   /** Connects the pipeline: what was recorded meanwhile goes first, in order. */
   connect(sink: RecordSink, resource: Resource): void {
     this.resource = resource;
@@ -130,6 +142,11 @@ export class Recorder implements SpanOwner {
       return;
     }
     this.#waiting.push({ span, kind });
+    const connectNow = this.#connectNow;
+    if (kind === 'ended' && connectNow) {
+      this.#connectNow = undefined;
+      connectNow();
+    }
   }
 
   #deliver(sink: RecordSink, span: RecordedSpan, kind: RecordKind): void {

@@ -40,6 +40,9 @@ export class Session {
         return undefined;
       },
     );
+    // A command that ends before the pipeline has loaded (in the app's first turn) loads it at once, if it
+    // can synchronously: its records must reach the journal before the app may keep the main thread busy.
+    this.recorder.whenFirstEnded(() => this.#loadNow());
     this.#removeHooks = installProcessHooks({ session: this, deadlineMs: config.deadlineMs, diagnostics: config.diagnostics, fatalError: config.fatalError });
   }
 
@@ -74,6 +77,15 @@ export class Session {
       }
     }
     this.#pipeline?.spoolUnsent();
+  }
+
+  #loadNow(): void {
+    if (this.#pipeline || this.#discarded) return;
+    try {
+      this.#create(requirePipeline());
+    } catch {
+      // Run from the sources (no built CommonJS file): the dynamic import under way connects it.
+    }
   }
 
   /** Consent was withdrawn: drops everything recorded and not sent, for good. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Diagnostics } from '../../src/diagnostics.js';
 import type { RecordedSpan } from '../../src/lifecycle/recorded-span.js';
 import { Recorder } from '../../src/lifecycle/recorder.js';
+import { ATTRIBUTE_COUNT_LIMIT } from '../../src/lifecycle/reserved-keys.js';
 import { plainResource } from '../../src/privacy/resource.js';
 
 function recorder(enabled = true): { readonly recorder: Recorder; readonly ended: RecordedSpan[] } {
@@ -35,12 +36,12 @@ describe('a recorded span, as an app uses cmd.span', () => {
     expect(span.attributes).toEqual({ 'cli.command': 'build', 'build.count': 2, 'build.tags': ['a', 'b'], ok: true });
   });
 
-  it('holds at most 128 attributes, counting the ones it drops, and cuts values to 4096 characters', () => {
+  it('holds at most 128 attributes plus room for optel\'s own, counting the ones it drops, and cuts values to 4096 characters', () => {
     const { span } = started();
     for (let i = 0; i < 200; i++) span.setAttribute(`key.${i}`, i);
     span.setAttribute('cli.command', 'x'.repeat(10_000));
-    expect(Object.keys(span.attributes)).toHaveLength(128);
-    expect(span.droppedAttributesCount).toBe(73);
+    expect(Object.keys(span.attributes)).toHaveLength(ATTRIBUTE_COUNT_LIMIT);
+    expect(span.droppedAttributesCount).toBe(201 - ATTRIBUTE_COUNT_LIMIT);
     expect(String(span.attributes['cli.command'])).toHaveLength(4096);
   });
 
