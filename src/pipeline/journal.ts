@@ -61,16 +61,18 @@ export class Journal {
   readonly #diagnostics: Diagnostics;
   #file: JournalFile | undefined;
   #bytes = 0;
+  /** The size past which the file is started afresh. */
+  #rotateAt = ROTATE_BYTES;
   #queued: string[] = [];
   #stopped = false;
   #flushScheduled = false;
   #header: string | undefined;
   /** Records not yet acknowledged, by span id. */
   readonly #unacked = new Map<string, string>();
-  /** Started records of commands still open, by the command's span id. */
-  readonly #open = new Map<string, JournalRecord>();
-  /** Steps begun and not yet ended, by span id. */
-  readonly #openSteps = new Map<string, JournalRecord>();
+  /** Started records of commands still open (their id and journal line), by the command's span id. */
+  readonly #open = new Map<string, { readonly startedId: string; readonly line: string }>();
+  /** Steps begun and not yet ended: their journal line, by span id. */
+  readonly #openSteps = new Map<string, string>();
   /** The started record about to be offered to the queue, and its command's parent (the queue may drop it). */
   #nextStarted: { readonly record: ReadableSpan; readonly commandParent: string } | undefined;
 
@@ -90,13 +92,17 @@ export class Journal {
     try {
       const next = this.#nextStarted;
       this.#nextStarted = undefined;
-      const record = toRecord(span, next?.record === span ? next.commandParent : undefined);
-      const line = JSON.stringify({ r: record });
-      this.#unacked.set(record.s, line);
-      if (record.cp !== undefined) this.#open.set(record.p, record);
-      else {
-        this.#open.delete(record.s);
-        this.#openSteps.delete(record.s);
+      const commandParent = next?.record === span ? next.commandParent : undefined;
+      const { spanId } = span.spanContext();
+      // Serialised once: the same line is written now and kept for a rotation.
+      const line = `{"r":${recordJson(span, commandParent)}}`;
+      this.#unacked.set(spanId, line);
+      if (commandParent !== undefined) {
+        const commandId = span.parentSpanContext?.spanId ?? '';
+        this.#open.set(commandId, { startedId: spanId, line });
+      } else {
+        this.#open.delete(spanId);
+        this.#openSteps.delete(spanId);
       }
       if (this.#header === undefined) {
         const scope = span.instrumentationScope;
@@ -115,9 +121,9 @@ export class Journal {
   opened(step: ReadableSpan): void {
     if (this.#stopped) return;
     try {
-      const record = toRecord(step, undefined);
-      this.#openSteps.set(record.s, record);
-      this.#append(JSON.stringify({ o: record }));
+      const line = `{"o":${recordJson(step, undefined)}}`;
+      this.#openSteps.set(step.spanContext().spanId, line);
+      this.#append(line);
     } catch (error) {
       this.#diagnostics.report('could not journal a step', error);
     }
@@ -160,7 +166,7 @@ export class Journal {
     this.#queued.push(line);
     this.#bytes += line.length + 1;
     if (this.#file === undefined) this.#openFile();
-    else if (this.#bytes > ROTATE_BYTES) this.#rotate();
+    else if (this.#bytes > this.#rotateAt) this.#rotate();
     this.#writeQueued();
   }
 
@@ -246,11 +252,15 @@ export class Journal {
     const kept = [
       ...(this.#header === undefined ? [] : [this.#header]),
       ...this.#unacked.values(),
-      ...[...this.#open.values()].filter((record) => !this.#unacked.has(record.s)).map((record) => JSON.stringify({ r: record, sent: 1 })),
-      ...[...this.#openSteps.values()].map((record) => JSON.stringify({ o: record })),
+      // A delivered started record is still needed to end its command as aborted: marked sent (`{"r":{…},"sent":1}`).
+      ...[...this.#open.values()].filter((open) => !this.#unacked.has(open.startedId)).map((open) => `${open.line.slice(0, -1)},"sent":1}`),
+      ...this.#openSteps.values(),
     ];
     this.#queued = kept;
     this.#bytes = kept.reduce((sum, line) => sum + line.length + 1, 0);
+    // What is kept may itself be large (a full queue with the collector down): the next rotation
+    // waits for as much again, so rotating stays linear in what is written, never once per record.
+    this.#rotateAt = this.#bytes + ROTATE_BYTES;
     this.#openFile();
     if (old === undefined) return;
     // (Read again: #openFile() set it, which the compiler can't see.)
@@ -296,10 +306,14 @@ function closeQuietly(fd: number): void {
   }
 }
 
-function toRecord(span: ReadableSpan, commandParent: string | undefined): JournalRecord {
+/**
+ * A record as a JournalRecord's JSON, built straight from the span: no
+ * copies of its attributes (undefined fields are left out by JSON.stringify).
+ */
+function recordJson(span: ReadableSpan, commandParent: string | undefined): string {
   const context = span.spanContext();
-  const events = span.events.map((event) => ({ n: event.name, t: event.time, a: { ...(event.attributes ?? {}) } as Record<string, AttributeValue> }));
-  return {
+  const { code, message } = span.status;
+  const record: Record<keyof JournalRecord, unknown> = {
     t: context.traceId,
     s: context.spanId,
     p: span.parentSpanContext?.spanId ?? '',
@@ -307,10 +321,11 @@ function toRecord(span: ReadableSpan, commandParent: string | undefined): Journa
     k: span.kind,
     st: span.startTime,
     et: span.endTime,
-    a: { ...span.attributes } as Record<string, AttributeValue>,
-    ...(events.length > 0 ? { ev: events } : {}),
-    ...(span.status.code !== 0 ? { sc: span.status.code } : {}),
-    ...(typeof span.status.message === 'string' && span.status.message !== '' ? { sm: span.status.message } : {}),
-    ...(commandParent !== undefined ? { cp: commandParent } : {}),
+    a: span.attributes,
+    ev: span.events.length > 0 ? span.events.map((event) => ({ n: event.name, t: event.time, a: event.attributes ?? {} })) : undefined,
+    sc: code !== 0 ? code : undefined,
+    sm: typeof message === 'string' && message !== '' ? message : undefined,
+    cp: commandParent,
   };
+  return JSON.stringify(record);
 }

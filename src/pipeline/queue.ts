@@ -14,7 +14,10 @@ export interface ExportQueueOptions {
   readonly delayMs?: number;
   /** Upper bound on one background request. */
   readonly requestTimeoutMs?: number;
-  /** Told of every span the queue accepts, and of spans the collector took or refused for good (the journal). */
+  /**
+   * Told of every span the queue accepts, and of spans settled for good: taken or refused by the
+   * collector, or dropped by the queue itself (the journal holds no more than the queue does).
+   */
   readonly onAccepted?: (span: ReadableSpan) => void;
   readonly onSettled?: (spans: readonly ReadableSpan[]) => void;
 }
@@ -215,8 +218,9 @@ export class ExportQueue {
     const excess = this.#queue.length - this.#maxQueueSize;
     if (excess > 0) {
       // Keep the oldest (they include `started` records of commands still running).
-      this.#queue.splice(this.#maxQueueSize, excess);
+      const dropped = this.#queue.splice(this.#maxQueueSize, excess);
       this.#dropped += excess;
+      this.#onSettled?.(dropped);
     }
   }
 }
