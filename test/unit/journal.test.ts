@@ -118,6 +118,26 @@ describe('the journal and its recovery', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('a journal that keeps more than 1 MiB (the collector down) is started afresh once, not again at every record, and keeps every record', async () => {
+    const dir = tempDir();
+    const journal = new Journal(dir, new Diagnostics('test', false));
+    const value = 'v'.repeat(1000);
+    const id = (i: number) => i.toString(16).padStart(16, '0');
+    // About 1.1 MiB of records nobody acknowledges: past the first rotation, which keeps them all.
+    for (let i = 1; i <= 1100; i++) journal.record(record(id(i), '', 'x', { value }));
+    await settle();
+    const afterRotation = readdirSync(dir);
+    expect(afterRotation).toHaveLength(1);
+    for (let i = 1101; i <= 1110; i++) journal.record(record(id(i), '', 'x', { value }));
+    await settle();
+    expect(readdirSync(dir)).toEqual(afterRotation);
+    const [name] = afterRotation;
+    renameSync(join(dir, name ?? ''), join(dir, `999999999-${name ?? ''}`));
+    const kept: Uint8Array[] = [];
+    expect(recoverJournals(dir, (body) => kept.push(body) > 0, new Diagnostics('test', false))).toBe(1);
+    expect(spansOf(kept[0]).map((span) => span.spanId)).toEqual(Array.from({ length: 1110 }, (_, i) => id(i + 1)));
+  });
+
   it('a line cut short by the process dying mid-write is skipped; nothing left to send gives no body', () => {
     const header = JSON.stringify({ h: { resource: {}, scope: { name: 'optel' } } });
     const cut = '{"r":{"t":"aaaa';
