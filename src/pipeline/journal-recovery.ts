@@ -6,7 +6,7 @@ import { isRealDirectory, readFileSafely } from '../files/safe-read.js';
 import type { JournalLine, JournalRecord } from './journal.js';
 import { JOURNAL_SUFFIX } from './journal.js';
 
-/** A journal is rotated at 1 MiB; a few large records past that are fine, anything bigger is not ours. */
+/** A journal is rotated 1 MiB past what it keeps (at most the queue's records); anything this big is not ours. */
 const MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
 /** A journal whose process still runs is left alone, unless it is this old (its pid was reused). */
 const ABANDONED_MS = 24 * 60 * 60 * 1000;

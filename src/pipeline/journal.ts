@@ -53,7 +53,9 @@ export type JournalLine =
  * is written at once, so a command's started record reaches the disk in
  * the thread pool even if the app then keeps the main thread busy. The file
  * is opened (O_NOFOLLOW, 0600) at the first record, started afresh when it
- * grows past 1 MiB, and deleted when the process ends normally (the exit
+ * grows 1 MiB past what the last fresh start kept (never more than the
+ * queue holds, which settles what it drops), and deleted when the process
+ * ends normally (the exit
  * hook has spooled what is unsent by then).
  */
 export class Journal {
