@@ -55,8 +55,7 @@ export type JournalLine =
  * is opened (O_NOFOLLOW, 0600) at the first record, started afresh when it
  * grows 1 MiB past what the last fresh start kept (never more than the
  * queue holds, which settles what it drops), and deleted when the process
- * ends normally (the exit
- * hook has spooled what is unsent by then).
+ * ends normally (the exit hook has spooled what is unsent by then).
  */
 export class Journal {
   readonly #dir: string;
