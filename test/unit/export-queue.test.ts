@@ -144,13 +144,12 @@ describe('ExportQueue', () => {
   it('tells onSettled of the spans it drops when a retried batch no longer fits, so the journal holds no more than the queue', async () => {
     const all = spans(15);
     const settled: string[] = [];
-    let queue: ExportQueue | undefined;
     const target = await collector((_req, res) => {
       // While the first batch is out, five more spans fill the queue again; then the collector asks for a retry.
-      for (const span of all.slice(10)) queue?.add(span);
+      for (const span of all.slice(10)) queue.add(span);
       answerWith(503)(_req, res, Buffer.alloc(0));
     });
-    queue = queueFor(target, { maxQueueSize: 10, maxBatchSize: 5, onSettled: (batch) => settled.push(...batch.map((span) => span.name)) }).queue;
+    const { queue } = queueFor(target, { maxQueueSize: 10, maxBatchSize: 5, onSettled: (batch) => settled.push(...batch.map((span) => span.name)) });
     for (const span of all.slice(0, 10)) queue.add(span);
     await withinHangBound(queue.flush(Date.now() + HANG_BOUND_MS));
     // The oldest ten are kept; the five newest were dropped, counted, and settled.
