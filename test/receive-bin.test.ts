@@ -7,11 +7,11 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { HrTime } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { build } from 'tsup';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedSpan } from '../src/receiver/spans.js';
 import type { ChildResult, RunningChild } from './support/child.js';
 import { consentedEnv, ROOT, runNode, startNode } from './support/child.js';
+import { buildOptelBin } from './support/optel-bin.js';
 import { isolateFromOtelEnv } from './support/otel-env.js';
 import { createStockPipeline } from './support/stock-pipeline.js';
 
@@ -21,30 +21,10 @@ let workDir: string;
 let bin: string;
 let restoreEnv: () => void;
 
-// The bin is built from source here, so this test does not depend on
-// `npm run build` having run, nor on what is in dist/.
 beforeAll(async () => {
   restoreEnv = isolateFromOtelEnv();
   workDir = await mkdtemp(join(tmpdir(), 'optel-bin-test-'));
-  await build({
-    entry: { main: join(ROOT, 'src', 'cli', 'main.ts') },
-    // Tests run in an empty working directory; resolve from the repository.
-    esbuildOptions(options) {
-      options.absWorkingDir = ROOT;
-    },
-    // .mjs: the temp dir has no package.json saying "type": "module".
-    outExtension: () => ({ js: '.mjs' }),
-    outDir: join(workDir, 'bin'),
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    config: false,
-    silent: true,
-    dts: false,
-    sourcemap: false,
-    clean: false,
-  });
-  bin = join(workDir, 'bin', 'main.mjs');
+  bin = await buildOptelBin(join(workDir, 'bin'));
 });
 
 afterAll(async () => {
