@@ -1,8 +1,17 @@
 import type { HrTime, TimeInput } from '@opentelemetry/api';
 
-/** Now, as OpenTelemetry's [seconds, nanoseconds] since the epoch, with sub-millisecond precision. */
+/**
+ * The epoch time and the monotonic clock at optel's first reading. Not the
+ * global `performance`: its first use loads node:perf_hooks (about a
+ * millisecond, on the path of an app's first command).
+ */
+let anchor: { readonly epochMs: number; readonly monotonicNs: bigint } | undefined;
+
+/** Now, as OpenTelemetry's [seconds, nanoseconds] since the epoch: monotonic, with sub-millisecond precision between readings. */
 export function hrNow(): HrTime {
-  return fromEpochMs(performance.timeOrigin + performance.now());
+  const monotonicNs = process.hrtime.bigint();
+  anchor ??= { epochMs: Date.now(), monotonicNs };
+  return fromEpochMs(anchor.epochMs + Number(monotonicNs - anchor.monotonicNs) / 1e6);
 }
 
 /**

@@ -282,7 +282,7 @@ export function isBearerToken(found: string): boolean {
 export function isAssignedSecret(found: string): boolean {
   return !PLACEHOLDER.test(found) && !isExpression(found);
 }
-const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|on|off|\d{1,3}|\*+|x+|\.+|…|-+|=+|\[redacted:.*|\[user\].*|\[other\]|\$[A-Za-z_]\w*|\$[{(].*|\{\{.*|#\{.*|%\w+%|%\(.*|<[^>]*>?|@\w+@)$/i;
+const PLACEHOLDER = /^(?:true|false|null|nil|none|undefined|yes|no|on|off|\d{1,3}|\*+|x+|\.+|\u2026|-+|=+|\[redacted:.*|\[user\].*|\[other\]|\$[A-Za-z_]\w*|\$[{(].*|\{\{.*|#\{.*|%\w+%|%\(.*|<[^>]*>?|@\w+@)$/i;
 
 /**
  * Code that names a value: a dotted path from a root that holds settings or
