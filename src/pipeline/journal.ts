@@ -96,7 +96,7 @@ export class Journal {
       const commandParent = next?.record === span ? next.commandParent : undefined;
       const { spanId } = span.spanContext();
       // Serialised once: the same line is written now and kept for a rotation.
-      const line = `{"r":${recordJson(span, commandParent)}}`;
+      const line = JSON.stringify({ r: recordOf(span, commandParent) });
       this.#unacked.set(spanId, line);
       if (commandParent !== undefined) {
         const commandId = span.parentSpanContext?.spanId ?? '';
@@ -122,7 +122,7 @@ export class Journal {
   opened(step: ReadableSpan): void {
     if (this.#stopped) return;
     try {
-      const line = `{"o":${recordJson(step, undefined)}}`;
+      const line = JSON.stringify({ o: recordOf(step, undefined) });
       this.#openSteps.set(step.spanContext().spanId, line);
       this.#append(line);
     } catch (error) {
@@ -308,13 +308,13 @@ function closeQuietly(fd: number): void {
 }
 
 /**
- * A record as a JournalRecord's JSON, built straight from the span: no
- * copies of its attributes (undefined fields are left out by JSON.stringify).
+ * A record as the journal writes it, built straight from the span: no copies
+ * of its attributes (JSON.stringify leaves the undefined fields out).
  */
-function recordJson(span: ReadableSpan, commandParent: string | undefined): string {
+function recordOf(span: ReadableSpan, commandParent: string | undefined): Record<keyof JournalRecord, unknown> {
   const context = span.spanContext();
   const { code, message } = span.status;
-  const record: Record<keyof JournalRecord, unknown> = {
+  return {
     t: context.traceId,
     s: context.spanId,
     p: span.parentSpanContext?.spanId ?? '',
@@ -328,5 +328,4 @@ function recordJson(span: ReadableSpan, commandParent: string | undefined): stri
     sm: typeof message === 'string' && message !== '' ? message : undefined,
     cp: commandParent,
   };
-  return JSON.stringify(record);
 }
