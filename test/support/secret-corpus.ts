@@ -184,7 +184,7 @@ const SHORT_NAMES: readonly ((v: string) => string)[] = [
 /** Forms with no name at all, or a fixed one: configs and command lines. */
 const CONFIG_FORMS: Readonly<Record<string, readonly (() => SecretSample)[]>> = {
   npmrc: [
-    () => secret('npmrc', '_authToken', (v) => `//registry.npmjs.org/:_authToken=${v}`, VALUE_SHAPES['mixed']),
+    () => secret('npmrc', '_authToken', (v) => `//npm.pkg.example.com/:_authToken=${v}`, VALUE_SHAPES['mixed']),
     () => secret('npmrc', '_authToken (uuid)', (v) => `//npm.pkg.example.com/:_authToken=${v}`, VALUE_SHAPES['uuid']),
     () => {
       const auth = b64(`${userName()}:${urlPassword()}`);

@@ -385,7 +385,7 @@ describe('values named like a secret, in every syntax', () => {
     [`curl -u jane:${value} https://x.example.com`, 'curl -u [redacted:secret] https://x.example.com'],
     [`mysql -u root -p${value} app`, 'mysql -u root -p[redacted:secret] app'],
     [`BUNDLE_GEMS__CONTRIBSYS__COM=jane:${value}`, 'BUNDLE_GEMS__CONTRIBSYS__COM=[redacted:secret]'],
-    [`//registry.npmjs.org/:_authToken=${value}`, '//registry.npmjs.org/:_authToken=[redacted:secret]'],
+    [`//npm.pkg.example.com/:_authToken=${value}`, '//npm.pkg.example.com/:_authToken=[redacted:secret]'],
     [`redis://:${value}@cache:6379`, 'redis://[redacted:url-credentials]@cache:6379'],
   ];
   for (const [text, expected] of forms) {
