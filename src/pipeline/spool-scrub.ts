@@ -8,6 +8,7 @@
  * can't be parsed is dropped and counted.
  */
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext } from '@opentelemetry/api';
+import { hrDuration } from '../lifecycle/clock.js';
 import type { ReadableSpan, Resource, TimedEvent } from '../sdk/sdk-types.js';
 import type { PrivacyPolicy } from '../privacy/scrub-span.js';
 import { scrubSpan } from '../privacy/scrub-span.js';
@@ -117,7 +118,7 @@ function spanOf(raw: unknown, resource: Resource, instrumentationScope: { name: 
     attributes: attributes.attributes,
     links: links.slice(0, SPOOL_LIMITS.links).map(linkOf).filter((link): link is Link => link !== undefined),
     events: events.slice(0, SPOOL_LIMITS.events).map(eventOf).filter((event): event is TimedEvent => event !== undefined),
-    duration: durationOf(startTime, endTime),
+    duration: hrDuration(startTime, endTime),
     ended: true,
     resource,
     instrumentationScope,
@@ -201,16 +202,6 @@ function timeOf(raw: unknown): HrTime | undefined {
     return undefined;
   }
   return [Number(nanos / 1_000_000_000n), Number(nanos % 1_000_000_000n)];
-}
-
-function durationOf(start: HrTime, end: HrTime): HrTime {
-  let seconds = end[0] - start[0];
-  let nanos = end[1] - start[1];
-  if (nanos < 0) {
-    seconds -= 1;
-    nanos += 1_000_000_000;
-  }
-  return seconds < 0 ? [0, 0] : [seconds, nanos];
 }
 
 /**
