@@ -14,7 +14,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 // Start-up runs are short and the noise between processes is of the order of the figure itself.
 const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 101);
 const FAULT_RUNS = Number(process.env.BENCH_FAULT_RUNS ?? 3);
-// Telemetry-on start-up runs: four apps in turn, so fewer rounds than START_RUNS.
+// The peers outside OpenTelemetry wait out their own retries and timeouts under
+// a fault: 9 s to 49 s for posthog-node, 75 s for @segment/analytics-node (its
+// closeAndFlush() default). One run each, stopped at this cap, keeps the bench short.
+const PEER_FAULT_RUNS = Number(process.env.BENCH_PEER_FAULT_RUNS ?? 1);
+const PEER_FAULT_CAP_MS = Number(process.env.BENCH_PEER_FAULT_CAP_S ?? 12) * 1000;
+// Telemetry-on start-up runs: six apps in turn, so fewer rounds than START_RUNS.
 const START_RUNS_ON = Number(process.env.BENCH_START_RUNS_ON ?? 41);
 
 // Asynchronous on purpose: the collectors live in this process and must keep answering.
@@ -39,25 +44,34 @@ async function timeApps(apps, runs) {
 }
 
 async function timeOnce(app, env) {
+  return (await runOnce(app, env, 60_000)).ms;
+}
+
+/** Wall time of one run of an app, start to exit; `cutOff` when the bench killed it at `capMs`. */
+async function runOnce(app, env, capMs) {
   const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
   // A user who already said yes (what `telemetry enable` stores), so the run
   // sends instead of showing the first-run notice.
   mkdirSync(join(home, '.config', 'bench'), { recursive: true });
   writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
   const started = process.hrtime.bigint();
+  let cutOff = false;
   await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(here, 'apps', app)], {
       env: { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), ...env },
       stdio: 'ignore',
     });
-    const hang = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const hang = setTimeout(() => {
+      cutOff = true;
+      child.kill('SIGKILL');
+    }, capMs);
     child.on('error', reject);
     child.on('close', () => {
       clearTimeout(hang);
       resolve();
     });
   });
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, cutOff };
 }
 
 /** Runs a bench app that measures itself, with a stored yes (or `answer`); returns its JSON. */
@@ -83,6 +97,15 @@ async function measureIn(app, env, nodeArgs = [], answer = true) {
       }
     });
   });
+}
+
+/** Median wall time of `runs` runs, each stopped at `capMs`: a number, or "> N (cut off)" when the median run was stopped. */
+async function timeCapped(app, env, runs, capMs) {
+  const results = [];
+  for (let i = 0; i < runs; i++) results.push(await runOnce(app, env, capMs));
+  // A stopped run ranks above every run that ended by itself.
+  const middle = median(results.map((result) => (result.cutOff ? Infinity : result.ms)));
+  return Number.isFinite(middle) ? round(middle) : `> ${capMs} (cut off)`;
 }
 
 function median(values) {
@@ -129,15 +152,19 @@ rows.push({ what: 'the same from a CommonJS app, telemetry off', optel_ms: round
 
 // 2. Telemetry on: start + one do-nothing command + flush to a live loopback
 // collector, against the same app without optel, the floor (the same app
-// sending one OTLP/JSON POST with node:http, nothing else) and the stock SDK.
+// sending one OTLP/JSON POST with node:http, nothing else), the stock SDK and
+// two peers outside OpenTelemetry, each sending its one event as its docs
+// advise for a short-lived process (posthog-node, @segment/analytics-node).
 const live = await startCollector();
 const liveEnv = { BENCH_ENDPOINT: live.url };
-const [optelLive, bareLive, floorLive, stockLive] = await timeApps(
+const [optelLive, bareLive, floorLive, stockLive, posthogLive, segmentLive] = await timeApps(
   [
     { app: 'optel.mjs', env: liveEnv },
     { app: 'bare.mjs', env: liveEnv },
     { app: 'floor.mjs', env: liveEnv },
     { app: 'stock.mjs', env: liveEnv },
+    { app: 'posthog.mjs', env: liveEnv },
+    { app: 'segment.mjs', env: liveEnv },
   ],
   START_RUNS_ON,
 );
@@ -145,6 +172,8 @@ row('do-nothing command, telemetry on, live collector', optelLive, 'same app wit
 row('the same', optelLive, 'the floor: one node:http POST', floorLive, '<= 1.15x');
 row('the floor itself', floorLive, 'same app without optel', bareLive, '(context: what one request costs)');
 row('the same', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '(context)');
+row('the same', optelLive, 'posthog-node', posthogLive, '(context)');
+row('the same', optelLive, '@segment/analytics-node', segmentLive, '(context)');
 
 // 3. Does the app wait? Process start to the first line of main, telemetry on minus off.
 // (Context: off by the user's stored "no", which consent finds by the same
@@ -192,6 +221,8 @@ for (const fault of ['refused', 'black-hole', '503', 'slow', 'garbage']) {
   const faulty = await startFaultyCollector(fault);
   const optelFault = await timeApp('optel.mjs', { BENCH_ENDPOINT: faulty.url }, FAULT_RUNS);
   const stockFault = await timeApp('stock.mjs', { BENCH_ENDPOINT: faulty.url }, FAULT_RUNS);
+  const posthogFault = await timeCapped('posthog.mjs', { BENCH_ENDPOINT: faulty.url }, PEER_FAULT_RUNS, PEER_FAULT_CAP_MS);
+  const segmentFault = await timeCapped('segment.mjs', { BENCH_ENDPOINT: faulty.url }, PEER_FAULT_RUNS, PEER_FAULT_CAP_MS);
   await faulty.close();
   rows.push({
     what: `process lifetime, collector ${fault}`,
@@ -202,6 +233,8 @@ for (const fault of ['refused', 'black-hole', '503', 'slow', 'garbage']) {
     // The exit delay: how much longer than the same run against a healthy collector.
     extra_ms: round(optelFault - optelLive),
     target: 'extra over a healthy collector <= 500 ms deadline + 100 ms',
+    posthog_ms: posthogFault,
+    segment_ms: segmentFault,
   });
 }
 
@@ -268,8 +301,8 @@ rows.push({
   target: '<= 10 s, bounded memory',
 });
 
-const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), start_runs: START_RUNS, start_runs_on: START_RUNS_ON, runs: RUNS, fault_runs: FAULT_RUNS };
-console.log(`optel bench (${machine.node}, ${machine.cpus}; medians of ${START_RUNS} runs for start-up with telemetry off, ${START_RUNS_ON} with it on, ${RUNS} for the rest, ${FAULT_RUNS} for faults; apps compared take turns, in alternating order)`);
+const machine = { node: process.version, cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`, memory_gb: round(totalmem() / 2 ** 30), start_runs: START_RUNS, start_runs_on: START_RUNS_ON, runs: RUNS, fault_runs: FAULT_RUNS, peer_fault_runs: PEER_FAULT_RUNS, peer_fault_cap_ms: PEER_FAULT_CAP_MS };
+console.log(`optel bench (${machine.node}, ${machine.cpus}; medians of ${START_RUNS} runs for start-up with telemetry off, ${START_RUNS_ON} with it on, ${RUNS} for the rest, ${FAULT_RUNS} for faults (the peers outside OpenTelemetry: ${PEER_FAULT_RUNS}, stopped at ${PEER_FAULT_CAP_MS / 1000} s); apps compared take turns, in alternating order)`);
 console.table(rows);
 writeFileSync(join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
 console.log('written to bench/results.json');
