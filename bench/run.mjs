@@ -132,18 +132,28 @@ rows.push({ what: 'the same from a CommonJS app, telemetry off', optel_ms: round
 // sending one OTLP/JSON POST with node:http, nothing else) and the stock SDK.
 const live = await startCollector();
 const liveEnv = { BENCH_ENDPOINT: live.url };
-const [optelLive, bareLive, floorLive, stockLive] = await timeApps(
+const [optelLive, bareLive, floorLive, stockLive, offLive] = await timeApps(
   [
     { app: 'optel.mjs', env: liveEnv },
     { app: 'bare.mjs', env: liveEnv },
     { app: 'floor.mjs', env: liveEnv },
     { app: 'stock.mjs', env: liveEnv },
+    { app: 'optel.mjs', env: { ...liveEnv, DO_NOT_TRACK: '1' } },
   ],
   START_RUNS_ON,
 );
 row('do-nothing command, telemetry on, live collector', optelLive, 'same app without optel', bareLive, '<= 1.3x');
 row('the same', optelLive, 'the floor: one node:http POST', floorLive, '<= 1.15x');
 row('the floor itself', floorLive, 'same app without optel', bareLive, '(context: what one request costs)');
+// What no in-process sender can beat: optel's own start-up (telemetry off) plus the floor's
+// request, with no consent lookup, scrubbing, hashing, ids or journal at all.
+row(
+  "optel's start-up (telemetry off) + the floor's request",
+  offLive + (floorLive - bareLive),
+  'the floor: one node:http POST',
+  floorLive,
+  '(context: the least telemetry on could cost in process)',
+);
 row('the same', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '(context)');
 
 // 3. Does the app wait? Process start to the first line of main, telemetry on minus off.
