@@ -114,6 +114,8 @@ export class RecordedSpan implements Span, SpanRecord {
    * added keys give way, counted as dropped.
    */
   makeRoomFor(keys: readonly string[]): void {
+    // The common case, without looking at a key: room for all of them, even if each is new.
+    if (this.#attributeCount + keys.length <= MAX_ATTRIBUTES) return;
     let excess = this.#attributeCount + keys.filter((key) => !Object.hasOwn(this.attributes, key)).length - MAX_ATTRIBUTES;
     const names = Object.keys(this.attributes);
     for (let i = names.length - 1; excess > 0 && i >= 0; i--) {

@@ -45,6 +45,18 @@ describe('a recorded span, as an app uses cmd.span', () => {
     expect(String(span.attributes['cli.command'])).toHaveLength(4096);
   });
 
+  it('makes room for optel\'s own keys only when the span is full, dropping the app\'s most recent keys, no more than needed', () => {
+    const { span } = started();
+    span.makeRoomFor(['optel.lifecycle', 'optel.outcome']);
+    expect(span.droppedAttributesCount).toBe(0);
+    for (let i = 0; span.droppedAttributesCount === 0; i++) span.setAttribute(`key.${i}`, i);
+    const before = Object.keys(span.attributes);
+    expect(before).toHaveLength(ATTRIBUTE_COUNT_LIMIT);
+    span.makeRoomFor(['optel.lifecycle', 'cli.command']);
+    expect(Object.keys(span.attributes)).toEqual(before.slice(0, -1));
+    expect(span.droppedAttributesCount).toBe(2);
+  });
+
   it('records an exception as the SDK does (type, message, stack), for the scrubber to reduce', () => {
     const { span } = started();
     span.recordException(new RangeError('late failure'));
