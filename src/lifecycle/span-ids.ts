@@ -1,10 +1,18 @@
 import { nodeCrypto } from '../node-crypto.js';
 
-/** Ids handed out per fill of the pool: one call into the random source per 128 ids, not per id. */
-const POOL_BYTES = 2048;
+/**
+ * Random bytes drawn per fill of the pool, kept as hex: one call into the
+ * random source and one hex conversion per 256 span ids, and each id is a
+ * substring of the pool (a Buffer's `toString('hex')` per id cost more than
+ * the rest of drawing it).
+ */
+const POOL_BYTES = 4096;
 
-let pool: Buffer | undefined;
-let offset = POOL_BYTES;
+/** What OTLP reads as "no id", per id length in hex characters. */
+const NO_ID: Readonly<Record<number, string>> = { 16: '0'.repeat(16), 32: '0'.repeat(32) };
+
+let pool = '';
+let offset = 0;
 
 /**
  * A random id of `bytes` bytes as lower-case hex (16 for a trace id, 8 for a
@@ -12,13 +20,14 @@ let offset = POOL_BYTES;
  * reads as "no id".
  */
 export function randomId(bytes: 8 | 16): string {
+  const length = bytes * 2;
   for (;;) {
-    if (pool === undefined || offset + bytes > POOL_BYTES) {
-      pool = nodeCrypto().randomBytes(POOL_BYTES);
+    if (offset + length > pool.length) {
+      pool = nodeCrypto().randomBytes(POOL_BYTES).toString('hex');
       offset = 0;
     }
-    const id = pool.toString('hex', offset, offset + bytes);
-    offset += bytes;
-    if (!/^0+$/.test(id)) return id;
+    const id = pool.slice(offset, offset + length);
+    offset += length;
+    if (id !== NO_ID[length]) return id;
   }
 }
