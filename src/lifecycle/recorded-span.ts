@@ -128,6 +128,28 @@ export class RecordedSpan implements Span, SpanRecord {
     }
   }
 
+  /**
+   * Takes `source`'s attributes as they are now (a command's, for its started
+   * record), on a span that has none yet: they were checked and cut when set
+   * on `source`, so they are copied as they are.
+   */
+  copyAttributesOf(source: RecordedSpan): this {
+    if (this.#ended || this.#attributeCount > 0) return this.setAttributes(source.attributes);
+    const attributes = source.attributes;
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      if (value === undefined) continue;
+      if (this.#attributeCount >= MAX_ATTRIBUTES) {
+        this.droppedAttributesCount++;
+        continue;
+      }
+      this.attributes[key] = value;
+      this.#attributeCount++;
+    }
+    return this;
+  }
+
   setAttributes(attributes: Attributes): this {
     if (typeof attributes !== 'object' || attributes === null) return this;
     for (const key of Object.keys(attributes)) this.setAttribute(key, attributes[key]);
