@@ -1,33 +1,33 @@
 import { nodeCrypto } from '../node-crypto.js';
 
-/**
- * Random bytes drawn per fill of the pool, kept as hex: one call into the
- * random source and one hex conversion per 256 span ids, and each id is a
- * substring of the pool (a Buffer's `toString('hex')` per id cost more than
- * the rest of drawing it).
- */
+/** Random bytes drawn per fill of the pool: one call into the random source per 256 span ids, not per id. */
 const POOL_BYTES = 4096;
 
-/** What OTLP reads as "no id", per id length in hex characters. */
-const NO_ID: Readonly<Record<number, string>> = { 16: '0'.repeat(16), 32: '0'.repeat(32) };
+/** What OTLP reads as "no id", by id length in bytes. */
+const NO_ID: Readonly<Record<number, string>> = { 8: '0'.repeat(16), 16: '0'.repeat(32) };
 
-let pool = '';
-let offset = 0;
+let pool: Buffer | undefined;
+let offset = POOL_BYTES;
 
 /**
  * A random id of `bytes` bytes as lower-case hex (16 for a trace id, 8 for a
  * span id), from node:crypto's random source. Never all zeros, which OTLP
  * reads as "no id".
+ *
+ * Each id is a string of its own, converted from the pool's bytes. (Cut
+ * with `slice` from one hex string, ids were cheaper to draw, but each was
+ * a view that kept its whole pool alive: more survived each young
+ * collection, and in the collector-down bench the young generation doubled
+ * within the 100k commands, +8 MB of RSS.)
  */
 export function randomId(bytes: 8 | 16): string {
-  const length = bytes * 2;
   for (;;) {
-    if (offset + length > pool.length) {
-      pool = nodeCrypto().randomBytes(POOL_BYTES).toString('hex');
+    if (pool === undefined || offset + bytes > POOL_BYTES) {
+      pool = nodeCrypto().randomBytes(POOL_BYTES);
       offset = 0;
     }
-    const id = pool.slice(offset, offset + length);
-    offset += length;
-    if (id !== NO_ID[length]) return id;
+    const id = pool.toString('hex', offset, offset + bytes);
+    offset += bytes;
+    if (id !== NO_ID[bytes]) return id;
   }
 }

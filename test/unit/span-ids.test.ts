@@ -1,7 +1,7 @@
 /**
  * Span and trace ids: drawn from node:crypto's random source through a pool
- * of hex, each of the right length, and never the all-zero id that OTLP
- * reads as "no id".
+ * of random bytes, each of the right length, and never the all-zero id that
+ * OTLP reads as "no id".
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomId } from '../../src/lifecycle/span-ids.js';
