@@ -74,7 +74,7 @@ export class Telemetry {
     this.#diagnostics = new Diagnostics(`${settings.app.name} telemetry`, settings.debug);
     warnAboutSettings(options, settings, this.#diagnostics);
     this.#files = userFiles(options.configDir ?? (() => userConfigDirOrNone(settings.app.name, settings.env, (message, error) => this.#diagnostics.report(message, error))));
-    this.#keys = new InstallKeys({ ...settings, hashKeyPath: this.#files.hashKey, diagnostics: this.#diagnostics });
+    this.#keys = new InstallKeys({ ...settings, hashKeyPath: () => this.#files.hashKey, diagnostics: this.#diagnostics });
     const consentSettings = consentConfig(options, settings, this.#files);
     this.consent = new Consent(consentSettings, this.#diagnostics);
     // A "no" ends the session (what is recorded and queued is dropped) and forgets the key and ids,

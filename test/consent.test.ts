@@ -313,6 +313,8 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
   // home directory, where the search for a project file stops.
   const offCases: { readonly name: string; readonly env: Record<string, string>; readonly builtins: readonly string[] }[] = [
     { name: 'DO_NOT_TRACK=1', env: { DO_NOT_TRACK: '1' }, builtins: [] },
+    // Without XDG_CONFIG_HOME the user directory would need the home directory (os): not even that is looked up.
+    { name: 'DO_NOT_TRACK=1, only HOME set', env: { DO_NOT_TRACK: '1', XDG_CONFIG_HOME: undefined as unknown as string }, builtins: [] },
     { name: 'opt-in without an answer', env: { FIXTURE_CONSENT: 'opt-in' }, builtins: ['os'] },
     { name: 'in CI (default: off)', env: { CI: 'true' }, builtins: ['os'] },
     { name: 'on the run that shows the first-run notice', env: {}, builtins: ['os'] },

@@ -1,4 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault, Receiver, ReceivedSpan } from './support/collector.js';
@@ -68,6 +70,40 @@ describe('a misbehaving collector never holds the app', () => {
     const spans = await receiver.waitFor((s) => find(s, 'fixture', 'completed').length === 1 && find(s, 'replay', 'completed').length === 1);
     expect(find(spans, 'fixture', 'completed')[0]?.attributes).toMatchObject({ 'process.exit.code': 3 });
     expect(pendingFiles(env)).toEqual([]);
+  });
+});
+
+describe('a kept connection never holds the app', () => {
+  it('exits at once after its last request, though the collector would keep the connection for minutes', async () => {
+    let connections = 0;
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    });
+    server.keepAliveTimeout = 300_000;
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = consentedEnv({ FIXTURE_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const result = await runNode([APP, 'ok-then-handles'], { env, timeoutMs: 120_000 });
+      expect(result.code).toBe(0);
+      const [output, alive] = result.stdout.split('\n');
+      expect(output).toBe('app output');
+      // Once the app is done, no socket keeps the process alive (the kept connection is unref'd).
+      expect(alive).toMatch(/^alive: \[/);
+      expect(alive).not.toMatch(/TCP/);
+      // (Hang guard only: held by the connection, the process would live as long as the collector keeps it, 300 s.)
+      expect(result.elapsedMs).toBeLessThan(60_000);
+      expect(requests).toBeGreaterThan(0);
+      expect(pendingFiles(env)).toEqual([]);
+      // (Requests share kept connections; how many depends on timing, never more than one per request.)
+      expect(connections).toBeLessThanOrEqual(requests);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

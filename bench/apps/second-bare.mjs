@@ -1,2 +1,2 @@
-// Baseline: the same one-second command without optel.
-await new Promise((resolve) => setTimeout(resolve, 1000));
+// Baseline: the same one-second command (or BENCH_WORK_MS) without optel.
+await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_WORK_MS ?? 1000)));

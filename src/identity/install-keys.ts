@@ -10,8 +10,12 @@ export interface InstallKeysConfig {
   readonly app: AppInfo;
   readonly catalogue: AttributeCatalogue;
   readonly hashAlgorithm: HashAlgorithm;
-  /** Where the per-install key is stored. */
-  readonly hashKeyPath: string;
+  /**
+   * Where the per-install key is stored, worked out when the key is first
+   * needed: with telemetry off by an environment switch, the home directory
+   * is never looked up.
+   */
+  readonly hashKeyPath: () => string;
   readonly diagnostics: Diagnostics;
 }
 
@@ -39,7 +43,7 @@ export class InstallKeys {
 
   /** The stored per-install key, read or created now. */
   hashKey(): Uint8Array {
-    this.#hashKey ??= loadOrCreateHashKey(this.#config.hashKeyPath, this.#config.diagnostics);
+    this.#hashKey ??= loadOrCreateHashKey(this.#config.hashKeyPath(), this.#config.diagnostics);
     return this.#hashKey;
   }
 

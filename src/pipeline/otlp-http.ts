@@ -1,3 +1,4 @@
+import { collectorAgent } from './collector-agents.js';
 
 export interface SendResult {
   readonly ok: boolean;
@@ -11,21 +12,32 @@ export interface SendResult {
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/** Errors of a kept connection that the collector closed as the request went out: worth one fresh connection. */
+const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 /**
  * Posts one OTLP/JSON body. Deliberately not the stock exporter: that one
  * merges the user's `OTEL_EXPORTER_OTLP_*` headers (a corporate bearer token,
  * say) into requests to the app vendor, and its retry timers hold the process
  * open for seconds at exit. Here the only headers are the ones below, the
  * socket never keeps the process alive, and `signal` cuts the request off.
+ * Requests share kept connections (collector-agents.ts); a kept connection
+ * found closed before any answer is tried once more on a fresh one.
  */
 export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal): Promise<SendResult> {
+  return postOnce(url, body, userAgent, signal).then((outcome) =>
+    outcome.staleConnection ? postOnce(url, body, userAgent, signal).then(({ result }) => result) : outcome.result,
+  );
+}
+
+function postOnce(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal): Promise<{ readonly result: SendResult; readonly staleConnection?: boolean }> {
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (result: SendResult): void => {
+    const finish = (result: SendResult, staleConnection = false): void => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
-      resolve(result);
+      resolve(staleConnection ? { result, staleConnection } : { result });
     };
     if (signal.aborted) {
       finish({ ok: false, retryable: true, error: 'deadline reached before sending' });
@@ -33,14 +45,14 @@ export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: 
     }
     // (node:https, and with it TLS, loads only for an https endpoint.)
     const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : process.getBuiltinModule('node:http').request;
+    let answered = false;
     const req = send(url, {
       method: 'POST',
-      agent: false,
+      agent: collectorAgent(url),
       headers: {
         'content-type': 'application/json',
         'content-length': body.byteLength,
         'user-agent': userAgent,
-        connection: 'close',
       },
     });
     const onAbort = (): void => {
@@ -49,8 +61,12 @@ export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: 
     };
     signal.addEventListener('abort', onAbort, { once: true });
     req.on('socket', (socket) => socket.unref());
-    req.on('error', (error) => finish({ ok: false, retryable: true, error: error.message }));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = !answered && req.reusedSocket && STALE_CONNECTION_ERRORS.has(error.code ?? '') && !signal.aborted;
+      finish({ ok: false, retryable: true, error: error.message }, stale);
+    });
     req.on('response', (res) => {
+      answered = true;
       let received = 0;
       res.on('data', (chunk: Buffer) => {
         received += chunk.length;
