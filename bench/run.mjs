@@ -288,6 +288,26 @@ rows.push({
   target: '<= 2x; >= 50k commands/s',
 });
 
+// 7b. What telemetry on costs the app's own code: one await, on against off, processes taking turns.
+const awaitCollector = await startCollector();
+const nsPerAwait = { on: [], off: [] };
+for (let i = 0; i < IN_PROCESS_RUNS; i++) {
+  for (const mode of i % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+    const env = { BENCH_ENDPOINT: awaitCollector.url, ...(mode === 'off' ? { DO_NOT_TRACK: '1' } : {}) };
+    nsPerAwait[mode].push((await measureIn('awaits.mjs', env)).nsPerAwait);
+  }
+}
+await awaitCollector.close();
+rows.push({
+  what: `one await in the app's own code, telemetry on (ns; ${process.version})`,
+  optel_ms: round(median(nsPerAwait.on)),
+  baseline: 'the same, telemetry off (ns)',
+  baseline_ms: round(median(nsPerAwait.off)),
+  ratio: round(median(nsPerAwait.on) / median(nsPerAwait.off), 2),
+  extra_ms: round(median(nsPerAwait.on) - median(nsPerAwait.off)),
+  target: "(context: AsyncLocalStorage's promise hooks on Node 20 and 22)",
+});
+
 // 8. 100k commands with the collector down: memory stays bounded.
 const down = await startFaultyCollector('refused');
 const flood = await measureIn('flood.mjs', { BENCH_ENDPOINT: down.url }, ['--expose-gc']);
