@@ -52,7 +52,7 @@ export class InstallKeys {
     const { app, catalogue, hashAlgorithm } = this.#config;
     if (this.#policy) return this.#policy;
     const storesKey = this.storesKey;
-    const keys = this;
+    const storedKey = (): Uint8Array => this.hashKey();
     let key: Uint8Array | undefined;
     this.#policy = {
       catalogue,
@@ -61,7 +61,7 @@ export class InstallKeys {
       // nothing creates no key file and loads no node:crypto. Without a stored key nothing needs
       // digests to repeat across runs: a key for this process only.
       get hashKey(): Uint8Array {
-        key ??= storesKey ? keys.hashKey() : nodeCrypto().randomBytes(32);
+        key ??= storesKey ? storedKey() : nodeCrypto().randomBytes(32);
         return key;
       },
       paths: localPaths(),
