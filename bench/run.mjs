@@ -30,22 +30,29 @@ async function timeApp(app, env, runs) {
  * alternating order (A B, B A, ...), so that a machine getting busier or
  * quieter during the run weighs on each the same.
  */
-async function timeApps(apps, runs) {
+async function timeApps(apps, runs, { warmHomes = false } = {}) {
   const times = apps.map(() => []);
+  // Warm: each app keeps one home, used once before the timed runs, as on any run after the first
+  // (the install id exists). Otherwise every run is a first run after a yes, in a fresh home.
+  const homes = warmHomes ? apps.map(() => benchHome()) : undefined;
+  if (homes) for (const [index, { app, env }] of apps.entries()) await timeOnce(app, env, homes[index]);
   for (let i = 0; i < runs; i++) {
     const order = apps.map((_, index) => index);
     if (i % 2 === 1) order.reverse();
-    for (const index of order) times[index].push(await timeOnce(apps[index].app, apps[index].env));
+    for (const index of order) times[index].push(await timeOnce(apps[index].app, apps[index].env, homes?.[index]));
   }
   return times.map(median);
 }
 
-async function timeOnce(app, env) {
+/** A home for a user who already said yes (what `telemetry enable` stores), so runs send instead of showing the first-run notice. */
+function benchHome() {
   const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
-  // A user who already said yes (what `telemetry enable` stores), so the run
-  // sends instead of showing the first-run notice.
   mkdirSync(join(home, '.config', 'bench'), { recursive: true });
   writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
+  return home;
+}
+
+async function timeOnce(app, env, home = benchHome()) {
   const started = process.hrtime.bigint();
   await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(here, 'apps', app)], {
@@ -131,7 +138,9 @@ rows.push({ what: 'the same from a CommonJS app, telemetry off', optel_ms: round
 
 // 2. Telemetry on: start + one do-nothing command + flush to a live loopback
 // collector, against the same app without optel, the floor (the same app
-// sending one OTLP/JSON POST with node:http, nothing else) and the stock SDK.
+// sending one OTLP/JSON POST with node:http, nothing else) and the stock SDK;
+// on any run after the first (warm homes: the install id exists), the normal
+// case, and on the first run after a yes.
 const live = await startCollector();
 const liveEnv = { BENCH_ENDPOINT: live.url };
 const [optelLive, bareLive, floorLive, stockLive, offLive] = await timeApps(
@@ -143,6 +152,15 @@ const [optelLive, bareLive, floorLive, stockLive, offLive] = await timeApps(
     { app: 'optel.mjs', env: { ...liveEnv, DO_NOT_TRACK: '1' } },
   ],
   START_RUNS_ON,
+  { warmHomes: true },
+);
+// The first run after a yes, in a fresh home each time: it creates the install id.
+const [optelFirstRun, bareFirstRun] = await timeApps(
+  [
+    { app: 'optel.mjs', env: liveEnv },
+    { app: 'bare.mjs', env: liveEnv },
+  ],
+  Math.ceil(START_RUNS_ON / 2),
 );
 row('do-nothing command, telemetry on, live collector', optelLive, 'same app without optel', bareLive, '<= 1.3x');
 row('the same', optelLive, 'the floor: one node:http POST', floorLive, '<= 1.15x');
@@ -157,6 +175,7 @@ row(
   '(context: the least telemetry on could cost in process)',
 );
 row('the same', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '(context)');
+row('the same on the first run after a yes (creates the install id)', optelFirstRun, 'same app without optel', bareFirstRun, '(context)');
 
 // 3. Does the app wait? Process start to the first line of main, telemetry on minus off.
 // (Context: off by the user's stored "no", which consent finds by the same
