@@ -21,6 +21,8 @@ const PEER_FAULT_RUNS = Number(process.env.BENCH_PEER_FAULT_RUNS ?? 1);
 const PEER_FAULT_CAP_MS = Number(process.env.BENCH_PEER_FAULT_CAP_S ?? 12) * 1000;
 // Telemetry-on start-up runs: seven apps in turn, so fewer rounds than START_RUNS.
 const START_RUNS_ON = Number(process.env.BENCH_START_RUNS_ON ?? 41);
+// In-process cost: processes per kind (each runs 11 timed rounds).
+const IN_PROCESS_RUNS = Number(process.env.BENCH_IN_PROCESS_RUNS ?? 3);
 
 // Asynchronous on purpose: the collectors live in this process and must keep answering.
 async function timeApp(app, env, runs) {
@@ -33,27 +35,34 @@ async function timeApp(app, env, runs) {
  * alternating order (A B, B A, ...), so that a machine getting busier or
  * quieter during the run weighs on each the same.
  */
-async function timeApps(apps, runs) {
+async function timeApps(apps, runs, { warmHomes = false } = {}) {
   const times = apps.map(() => []);
+  // Warm: each app keeps one home, used once before the timed runs, as on any run after the first
+  // (the install id exists). Otherwise every run is a first run after a yes, in a fresh home.
+  const homes = warmHomes ? apps.map(() => benchHome()) : undefined;
+  if (homes) for (const [index, { app, env }] of apps.entries()) await timeOnce(app, env, homes[index]);
   for (let i = 0; i < runs; i++) {
     const order = apps.map((_, index) => index);
     if (i % 2 === 1) order.reverse();
-    for (const index of order) times[index].push(await timeOnce(apps[index].app, apps[index].env));
+    for (const index of order) times[index].push(await timeOnce(apps[index].app, apps[index].env, homes?.[index]));
   }
   return times.map(median);
 }
 
-async function timeOnce(app, env) {
-  return (await runOnce(app, env, 60_000)).ms;
+/** A home for a user who already said yes (what `telemetry enable` stores), so runs send instead of showing the first-run notice. */
+function benchHome() {
+  const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
+  mkdirSync(join(home, '.config', 'bench'), { recursive: true });
+  writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
+  return home;
+}
+
+async function timeOnce(app, env, home = benchHome()) {
+  return (await runOnce(app, env, home, 60_000)).ms;
 }
 
 /** Wall time of one run of an app, start to exit; `cutOff` when the bench killed it at `capMs`. */
-async function runOnce(app, env, capMs) {
-  const home = mkdtempSync(join(tmpdir(), 'optel-bench-'));
-  // A user who already said yes (what `telemetry enable` stores), so the run
-  // sends instead of showing the first-run notice.
-  mkdirSync(join(home, '.config', 'bench'), { recursive: true });
-  writeFileSync(join(home, '.config', 'bench', 'telemetry.json'), '{ "enabled": true, "version": "1" }\n');
+async function runOnce(app, env, home, capMs) {
   const started = process.hrtime.bigint();
   let cutOff = false;
   await new Promise((resolve, reject) => {
@@ -102,7 +111,7 @@ async function measureIn(app, env, nodeArgs = [], answer = true) {
 /** Median wall time of `runs` runs, each stopped at `capMs`: a number, or "> N (cut off)" when the median run was stopped. */
 async function timeCapped(app, env, runs, capMs) {
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await runOnce(app, env, capMs));
+  for (let i = 0; i < runs; i++) results.push(await runOnce(app, env, benchHome(), capMs));
   // A stopped run ranks above every run that ended by itself.
   const middle = median(results.map((result) => (result.cutOff ? Infinity : result.ms)));
   return Number.isFinite(middle) ? round(middle) : `> ${capMs} (cut off)`;
@@ -154,7 +163,9 @@ rows.push({ what: 'the same from a CommonJS app, telemetry off', optel_ms: round
 // collector, against the same app without optel, the floor (the same app
 // sending one OTLP/JSON POST with node:http, nothing else), the stock SDK and
 // two peers outside OpenTelemetry, each sending its one event as its docs
-// advise for a short-lived process (posthog-node, @segment/analytics-node).
+// advise for a short-lived process (posthog-node, @segment/analytics-node);
+// on any run after the first (warm homes: the install id exists), the normal
+// case, and on the first run after a yes.
 const live = await startCollector();
 const liveEnv = { BENCH_ENDPOINT: live.url };
 const [optelLive, bareLive, floorLive, stockLive, offLive, posthogLive, segmentLive] = await timeApps(
@@ -168,6 +179,15 @@ const [optelLive, bareLive, floorLive, stockLive, offLive, posthogLive, segmentL
     { app: 'segment.mjs', env: liveEnv },
   ],
   START_RUNS_ON,
+  { warmHomes: true },
+);
+// The first run after a yes, in a fresh home each time: it creates the install id.
+const [optelFirstRun, bareFirstRun] = await timeApps(
+  [
+    { app: 'optel.mjs', env: liveEnv },
+    { app: 'bare.mjs', env: liveEnv },
+  ],
+  Math.ceil(START_RUNS_ON / 2),
 );
 row('do-nothing command, telemetry on, live collector', optelLive, 'same app without optel', bareLive, '<= 1.3x');
 row('the same', optelLive, 'the floor: one node:http POST', floorLive, '<= 1.15x');
@@ -184,6 +204,7 @@ row(
 row('the same', optelLive, 'sdk-trace-base + stock OTLP exporter', stockLive, '(context)');
 row('the same', optelLive, 'posthog-node', posthogLive, '(context)');
 row('the same', optelLive, '@segment/analytics-node', segmentLive, '(context)');
+row('the same on the first run after a yes (creates the install id)', optelFirstRun, 'same app without optel', bareFirstRun, '(context)');
 
 // 3. Does the app wait? Process start to the first line of main, telemetry on minus off.
 // (Context: off by the user's stored "no", which consent finds by the same
@@ -297,17 +318,46 @@ rows.push({
 // 7. In-process cost of one command (started + completed records, privacy
 // processor, export queue) against a bare OpenTelemetry span, with a live
 // collector receiving in the background.
+// Each kind in a process of its own, the processes taking turns; medians of the processes' medians.
 const inProcessCollector = await startCollector();
-const perCommand = await measureIn('commands.mjs', { BENCH_ENDPOINT: inProcessCollector.url });
+const perCommandNs = { optel: [], bare: [] };
+for (let i = 0; i < IN_PROCESS_RUNS; i++) {
+  for (const kind of i % 2 === 0 ? ['optel', 'bare'] : ['bare', 'optel']) {
+    const { nsPerCommand } = await measureIn('commands.mjs', { BENCH_ENDPOINT: inProcessCollector.url, BENCH_KIND: kind });
+    perCommandNs[kind].push(nsPerCommand);
+  }
+}
 await inProcessCollector.close();
+const optelNsPerCommand = median(perCommandNs.optel);
+const bareNsPerSpan = median(perCommandNs.bare);
 rows.push({
   what: 'one command in process (µs), with privacy processor',
-  optel_ms: round(perCommand.optelNsPerCommand / 1000, 2),
-  baseline: 'bare OTel span (µs)',
-  baseline_ms: round(perCommand.bareNsPerSpan / 1000, 2),
-  ratio: round(perCommand.optelNsPerCommand / perCommand.bareNsPerSpan, 2),
-  commands_per_s: Math.round(perCommand.commandsPerSecond),
+  optel_ms: round(optelNsPerCommand / 1000, 2),
+  baseline: 'bare OTel span, in a process without optel (µs)',
+  baseline_ms: round(bareNsPerSpan / 1000, 2),
+  ratio: round(optelNsPerCommand / bareNsPerSpan, 2),
+  commands_per_s: Math.round(1e9 / optelNsPerCommand),
   target: '<= 2x; >= 50k commands/s',
+});
+
+// 7b. What telemetry on costs the app's own code: one await, on against off, processes taking turns.
+const awaitCollector = await startCollector();
+const nsPerAwait = { on: [], off: [] };
+for (let i = 0; i < IN_PROCESS_RUNS; i++) {
+  for (const mode of i % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+    const env = { BENCH_ENDPOINT: awaitCollector.url, ...(mode === 'off' ? { DO_NOT_TRACK: '1' } : {}) };
+    nsPerAwait[mode].push((await measureIn('awaits.mjs', env)).nsPerAwait);
+  }
+}
+await awaitCollector.close();
+rows.push({
+  what: `one await in the app's own code, telemetry on (ns; ${process.version})`,
+  optel_ms: round(median(nsPerAwait.on)),
+  baseline: 'the same, telemetry off (ns)',
+  baseline_ms: round(median(nsPerAwait.off)),
+  ratio: round(median(nsPerAwait.on) / median(nsPerAwait.off), 2),
+  extra_ms: round(median(nsPerAwait.on) - median(nsPerAwait.off)),
+  target: "(context: AsyncLocalStorage's promise hooks on Node 20 and 22)",
 });
 
 // 8. 100k commands with the collector down: memory stays bounded.

@@ -6,6 +6,7 @@ import type { Settings } from './config/settings.js';
 import { readSettings, warnAboutSettings } from './config/settings.js';
 import { OPTEL_VERSION } from './config/version.js';
 import { Consent } from './consent/consent.js';
+import { detectCi } from './consent/ci.js';
 import { consentConfig } from './consent/consent-config.js';
 import type { Diagnostic } from './diagnostics.js';
 import { Diagnostics } from './diagnostics.js';
@@ -274,6 +275,7 @@ export class Telemetry {
       diagnostics: this.#diagnostics,
       consentGiven: () => this.consent.isEnabled(),
       identity: { ...this.#settings.identity, project: () => this.consent.project() },
+      ci: detectCi(this.#settings.env),
       fatalError: () => this.#fatal,
     });
     return this.#session;

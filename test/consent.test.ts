@@ -303,8 +303,8 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
     readonly builtinsLoaded: readonly string[];
   }
 
-  async function runOffFixture(env: Record<string, string>): Promise<OffReport> {
-    const result = await runNode([OFF_CJS], { env });
+  async function runOffFixture(env: Record<string, string>, cwd?: string): Promise<OffReport> {
+    const result = await runNode([OFF_CJS], { env, ...(cwd === undefined ? {} : { cwd }) });
     expect(result.code, result.stderr).toBe(0);
     return JSON.parse(result.stdout) as OffReport;
   }
@@ -341,6 +341,22 @@ describe('the OpenTelemetry SDK is loaded only with consent (CommonJS app)', () 
     // The twin of the builtins check above: sending loads crypto (ids, keys) and http, and the check sees them.
     expect(report.builtinsLoaded).toEqual(expect.arrayContaining(['crypto', 'http']));
     await collector.waitFor(hasStartedAndCompleted('build'));
+  });
+
+  it('with telemetry on, a run that hashes nothing, once the install id exists, loads no node:crypto and makes no key file', async () => {
+    const collector = await receiver();
+    const env = consentedAppEnv(collector);
+    // Outside any repository: a git remote would be hashed into the project id.
+    const cwd = tempDir();
+    // The first run creates the install id (a random UUID, from node:crypto).
+    expect((await runOffFixture(env, cwd)).builtinsLoaded).toEqual(expect.arrayContaining(['crypto']));
+    const second = await runOffFixture(env, cwd);
+    expect(second).toMatchObject({ enabled: true, sampled: 2, optelFilesLoaded: ['index.cjs', 'pipeline.cjs'] });
+    expect(second.builtinsLoaded).toEqual(expect.arrayContaining(['http']));
+    expect(second.builtinsLoaded).not.toContain('crypto');
+    expect(existsSync(join(env['XDG_CONFIG_HOME'] ?? '', 'fixture', 'telemetry-id'))).toBe(true);
+    expect(existsSync(join(env['XDG_CONFIG_HOME'] ?? '', 'fixture', 'telemetry-key'))).toBe(false);
+    await collector.waitFor((spans) => spans.filter((span) => span.name === 'build' && span.attributes['optel.lifecycle'] === 'completed').length === 2);
   });
 });
 

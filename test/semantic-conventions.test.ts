@@ -18,7 +18,7 @@ const STABLE = exported(semconv, 'ATTR_');
 const ALL = new Set([...STABLE, ...exported(incubating, 'ATTR_')]);
 
 describe('semantic conventions', () => {
-  const context = contextAttributes({ name: 'acme', version: '1.2.0' }, '0.1.0', { name: 'opentelemetry', version: '2.12.1' }, contextChoices({}));
+  const context = contextAttributes({ name: 'acme', version: '1.2.0' }, '0.1.0', { name: 'opentelemetry', version: '2.12.1' }, contextChoices({}), { detected: false });
 
   it('every context key that is not optel.* is a semantic-conventions attribute, and telemetry.* ones are stable', () => {
     for (const key of CONTEXT_KEYS.filter((k) => !k.startsWith('optel.'))) {

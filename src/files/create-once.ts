@@ -3,8 +3,10 @@ import { tempNameFor } from './atomic-file.js';
 import { readFileSafely, SETTINGS_MAX_BYTES } from './safe-read.js';
 
 /**
- * Reads the value stored at `path`, or stores `fresh` there if there is none
- * (or only a damaged one), and returns what the file holds afterwards. Two
+ * Reads the value stored at `path`, or stores `fresh()` there if there is
+ * none (or only a damaged one), and returns what the file holds afterwards.
+ * (`fresh` is called only to create the file: a random value then costs
+ * nothing on the runs that read it.) Two
  * processes doing this at once agree on one value: the file is created by
  * hard-linking a complete temp file, which fails if another process got
  * there first. The existing file is read safely (no link followed, regular
@@ -13,9 +15,10 @@ import { readFileSafely, SETTINGS_MAX_BYTES } from './safe-read.js';
  * replaced. Throws when the file can't be written; the caller decides what
  * that means.
  */
-export function readOrCreate(path: string, fresh: string, valid: (text: string) => boolean, mode: number): string {
+export function readOrCreate(path: string, makeFresh: () => string, valid: (text: string) => boolean, mode: number): string {
   const existing = readValid(path, valid, mode);
   if (existing !== undefined) return existing;
+  const fresh = makeFresh();
   const temp = tempNameFor(path);
   try {
     nodeFs().mkdirSync(nodePath().dirname(path), { recursive: true, mode: 0o700 });

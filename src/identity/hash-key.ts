@@ -14,11 +14,11 @@ const KEY_PATTERN = /^[0-9a-f]{64}$/;
  * unlinkable, they just don't repeat across runs.
  */
 export function loadOrCreateHashKey(path: string, diagnostics: Diagnostics): Uint8Array {
-  const fresh = nodeCrypto().randomBytes(KEY_BYTES).toString('hex');
+  const fresh = (): string => nodeCrypto().randomBytes(KEY_BYTES).toString('hex');
   try {
     return Buffer.from(readOrCreate(path, fresh, (text) => KEY_PATTERN.test(text), 0o600), 'hex');
   } catch (error) {
     diagnostics.report(`could not store the hash key at ${path}; using a key for this process only`, error);
-    return Buffer.from(fresh, 'hex');
+    return Buffer.from(fresh(), 'hex');
   }
 }

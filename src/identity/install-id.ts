@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Diagnostics } from '../diagnostics.js';
 import { readOrCreate } from '../files/create-once.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -13,12 +13,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * (read-only home), an id for this process only is used.
  */
 export function loadOrCreateInstallId(path: string, diagnostics: Diagnostics): string {
-  const fresh = randomUUID();
+  const fresh = (): string => nodeCrypto().randomUUID();
   try {
     return readOrCreate(path, fresh, (text) => UUID.test(text), 0o600);
   } catch (error) {
     diagnostics.report(`could not store the install id at ${path}; using an id for this process only`, error);
-    return fresh;
+    return fresh();
   }
 }
 

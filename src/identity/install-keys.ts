@@ -50,11 +50,20 @@ export class InstallKeys {
   /** What spans are scrubbed with. One object until forgotten (the scrubber caches per policy object). */
   policy(): PrivacyPolicy {
     const { app, catalogue, hashAlgorithm } = this.#config;
-    this.#policy ??= {
+    if (this.#policy) return this.#policy;
+    const storesKey = this.storesKey;
+    const storedKey = (): Uint8Array => this.hashKey();
+    let key: Uint8Array | undefined;
+    this.#policy = {
       catalogue,
       hashAlgorithm,
-      // Without a stored key nothing needs digests to repeat across runs: a key for this process only.
-      hashKey: this.storesKey ? this.hashKey() : nodeCrypto().randomBytes(32),
+      // Taken when something is first digested (then fixed for this policy), so a run that hashes
+      // nothing creates no key file and loads no node:crypto. Without a stored key nothing needs
+      // digests to repeat across runs: a key for this process only.
+      get hashKey(): Uint8Array {
+        key ??= storesKey ? storedKey() : nodeCrypto().randomBytes(32);
+        return key;
+      },
       paths: localPaths(),
       // A user's OTEL_SERVICE_NAME is for their own telemetry, not this app's.
       resourceOverrides: { 'service.name': app.name, ...(app.version === undefined ? {} : { 'service.version': app.version }) },

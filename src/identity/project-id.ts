@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { normalizeRemote, readGitRemote } from './git-remote.js';
 
 /** The stable project fact a project id is derived from. */
@@ -18,7 +18,7 @@ export interface ProjectFacts {
  */
 export function projectId(fact: string, hashKey: Uint8Array): string {
   // A prefix of its own, so a project id never equals the digest of an attribute value.
-  return createHmac('sha256', hashKey).update(`optel.project.id\0${fact}`, 'utf8').digest('hex').slice(0, 32);
+  return nodeCrypto().createHmac('sha256', hashKey).update(`optel.project.id\0${fact}`, 'utf8').digest('hex').slice(0, 32);
 }
 
 /** The fact to hash, or undefined when the project has none (no project file id, no remote). */

@@ -1,8 +1,8 @@
 import { arch, release, type as osType } from 'node:os';
-import ci from 'ci-info';
 import type { ContextChoices } from '../config/context-options.js';
 import { executionContext } from './execution-context.js';
 import { WIRE_KEYS } from '../transparency/wire-keys.js';
+import type { CiContext } from '../consent/ci.js';
 
 export interface AppInfo {
   readonly name: string;
@@ -28,7 +28,7 @@ export interface RecordingSdk {
  * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` are for their own
  * telemetry and are not read.
  */
-export function contextAttributes(app: AppInfo, optelVersion: string, sdk: RecordingSdk, choices: ContextChoices): Record<string, string | number | boolean> {
+export function contextAttributes(app: AppInfo, optelVersion: string, sdk: RecordingSdk, choices: ContextChoices, ci: CiContext): Record<string, string | number | boolean> {
   const attributes: Record<string, string | number | boolean> = {
     'service.name': app.name,
     'telemetry.sdk.name': sdk.name,
@@ -41,10 +41,10 @@ export function contextAttributes(app: AppInfo, optelVersion: string, sdk: Recor
     'host.arch': archName(),
     'process.runtime.name': 'nodejs',
     'process.runtime.version': process.versions.node,
-    [WIRE_KEYS.ci]: ci.isCI,
+    [WIRE_KEYS.ci]: ci.detected,
   };
   if (app.version !== undefined) attributes['service.version'] = app.version;
-  if (ci.isCI && ci.name !== null) attributes[WIRE_KEYS.ciVendor] = ci.name;
+  if (ci.detected && ci.vendor !== undefined) attributes[WIRE_KEYS.ciVendor] = ci.vendor;
   return { ...attributes, ...executionContext(choices) };
 }
 

@@ -40,10 +40,12 @@ export function errorTypeOf(ending: Ending): string | undefined {
 /**
  * What records how a command or a step ended: `optel.outcome`, the exit code
  * when known, `error.type` on failure, and whether the span's status is ERROR.
+ * With `lifecycle` (a command's completed record), `optel.lifecycle` first.
  */
-export function endingAttributes(ending: Ending): { readonly attributes: Record<string, string | number>; readonly failed: boolean } {
+export function endingAttributes(ending: Ending, lifecycle?: string): { readonly attributes: Record<string, string | number>; readonly failed: boolean } {
   const outcome = outcomeOf(ending);
-  const attributes: Record<string, string | number> = { [WIRE_KEYS.outcome]: outcome };
+  const attributes: Record<string, string | number> =
+    lifecycle === undefined ? { [WIRE_KEYS.outcome]: outcome } : { [WIRE_KEYS.lifecycle]: lifecycle, [WIRE_KEYS.outcome]: outcome };
   if (ending.exitCode !== undefined) attributes[WIRE_KEYS.exitCode] = ending.exitCode;
   if (outcome !== 'failure') return { attributes, failed: false };
   const errorType = errorTypeOf(ending);

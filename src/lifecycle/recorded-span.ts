@@ -114,6 +114,8 @@ export class RecordedSpan implements Span, SpanRecord {
    * added keys give way, counted as dropped.
    */
   makeRoomFor(keys: readonly string[]): void {
+    // The common case, without looking at a key: room for all of them, even if each is new.
+    if (this.#attributeCount + keys.length <= MAX_ATTRIBUTES) return;
     let excess = this.#attributeCount + keys.filter((key) => !Object.hasOwn(this.attributes, key)).length - MAX_ATTRIBUTES;
     const names = Object.keys(this.attributes);
     for (let i = names.length - 1; excess > 0 && i >= 0; i--) {
@@ -124,6 +126,28 @@ export class RecordedSpan implements Span, SpanRecord {
       this.droppedAttributesCount++;
       excess--;
     }
+  }
+
+  /**
+   * Takes `source`'s attributes as they are now (a command's, for its started
+   * record), on a span that has none yet: they were checked and cut when set
+   * on `source`, so they are copied as they are.
+   */
+  copyAttributesOf(source: RecordedSpan): this {
+    if (this.#ended || this.#attributeCount > 0) return this.setAttributes(source.attributes);
+    const attributes = source.attributes;
+    for (const key in attributes) {
+      if (!Object.hasOwn(attributes, key)) continue;
+      const value = attributes[key];
+      if (value === undefined) continue;
+      if (this.#attributeCount >= MAX_ATTRIBUTES) {
+        this.droppedAttributesCount++;
+        continue;
+      }
+      this.attributes[key] = value;
+      this.#attributeCount++;
+    }
+    return this;
   }
 
   setAttributes(attributes: Attributes): this {

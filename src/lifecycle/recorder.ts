@@ -93,8 +93,8 @@ export class Recorder implements SpanOwner {
    * to leave at once (so a command that never ends is still visible).
    */
   recordStarted(command: RecordedSpan): void {
-    const record = new RecordedSpan(this.#startedOwner, command.name, command.attributes, command, command.startTime);
-    record.setAttribute(WIRE_KEYS.lifecycle, STARTED);
+    const record = new RecordedSpan(this.#startedOwner, command.name, undefined, command, command.startTime);
+    record.copyAttributesOf(command).setAttribute(WIRE_KEYS.lifecycle, STARTED);
     record.end(command.startTime);
   }
 

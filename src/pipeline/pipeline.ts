@@ -12,6 +12,7 @@
  * module: spans are optel's own, encoded to OTLP/JSON by hand.
  */
 import type { ContextChoices } from '../config/context-options.js';
+import type { CiContext } from '../consent/ci.js';
 import type { AppInfo, RecordingSdk } from '../identity/resource-attributes.js';
 import { contextAttributes } from '../identity/resource-attributes.js';
 import type { IdentityConfig } from '../identity/identity.js';
@@ -43,6 +44,8 @@ export interface PipelineConfig {
   readonly sdkVersion: string;
   /** Which execution-context facts to detect and send. */
   readonly context: ContextChoices;
+  /** Whether this runs in CI, and which service: as consent found it (one copy of ci-info, in the entry). */
+  readonly ci: CiContext;
   readonly tracesUrl: URL;
   readonly files: UserFiles;
   readonly diagnostics: Diagnostics;
@@ -116,7 +119,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const identity = loadIdentity(config.identity, () => keys.hashKey(), config.files, diagnostics);
   // optel records its spans itself: it is the SDK that telemetry.sdk.* names (and telemetry.distro.* too).
   const recordingSdk: RecordingSdk = { name: 'optel', version: config.sdkVersion };
-  const resourceAttributes = { ...contextAttributes(config.app, config.sdkVersion, recordingSdk, config.context), ...identity };
+  const resourceAttributes = { ...contextAttributes(config.app, config.sdkVersion, recordingSdk, config.context, config.ci), ...identity };
   recorder.connect((span, kind) => {
     if (kind === 'opened') {
       // A step that has begun, scrubbed now like every record that reaches the disk.

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostics } from '../diagnostics.js';
 import { writeFileAtomic } from '../files/atomic-file.js';
 import { isRealDirectory, readFileSafely } from '../files/safe-read.js';
 import type { SendResult } from './otlp-http.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 const MAX_FILES = 100;
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -69,7 +69,7 @@ export class Spool {
         this.#diagnostics.report('too many pending records; dropping this one');
         return false;
       }
-      const name = `${Date.now()}-${randomBytes(4).toString('hex')}${PENDING_SUFFIX}`;
+      const name = `${Date.now()}-${nodeCrypto().randomBytes(4).toString('hex')}${PENDING_SUFFIX}`;
       writeFileAtomic(join(this.#dir, name), body, 0o600);
       return true;
     } catch (error) {

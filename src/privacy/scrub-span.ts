@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue, HrTime, Link, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { AttributeCatalogue, HashAlgorithm } from '../config/options.js';
+import type { KeyTreatment } from './catalogue.js';
 import { EXCEPTION_MESSAGE_KEY, EXCEPTION_STACKTRACE_KEY, EXCEPTION_TYPE_KEY, treatmentOf } from './catalogue.js';
 import { DEFAULT_HASH_ALGORITHM, DIGEST_HEX_LENGTH, digestValue } from './hash.js';
 import type { CompiledPaths, LocalPaths } from './local-paths.js';
@@ -9,6 +10,7 @@ import { isCardNumber } from './rule-checks.js';
 import { SECRET_FLAG_ARGUMENT } from './rules.js';
 import { scrubText } from './scrub-text.js';
 import { scrubStack } from './stack.js';
+import type { CompiledShape } from './value-shapes.js';
 import { shapeOf, shapedValue } from './value-shapes.js';
 import type { InstrumentationScope, ReadableSpan, Resource, TimedEvent } from '../sdk/sdk-types.js';
 
@@ -48,6 +50,14 @@ interface PolicyState {
   /** Recent short clear values and digests: a command's values repeat in its started and completed records. */
   readonly texts: Map<string, string>;
   readonly digests: Map<string, string>;
+  /** What the catalogue says of each key seen recently: the same few keys come with every span. */
+  readonly keys: Map<string, KeyRule>;
+}
+
+/** How one attribute key is treated, and the shape its clear values must have, if declared. */
+interface KeyRule {
+  readonly treatment: KeyTreatment;
+  readonly shape: CompiledShape | undefined;
 }
 
 /** Entries kept per memo, and the longest value memoized. */
@@ -149,6 +159,7 @@ function stateOf(policy: PrivacyPolicy): PolicyState {
       lastScope: undefined,
       texts: new Map(),
       digests: new Map(),
+      keys: new Map(),
     };
     states.set(policy, state);
   }
@@ -160,7 +171,9 @@ function stateOf(policy: PrivacyPolicy): PolicyState {
 /** Copies what may leave of `source` into `attributes`; returns how many keys were dropped. */
 function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: PolicyState, exception: boolean, attributes: Attributes): number {
   let dropped = 0;
-  for (const key of Object.keys(source)) {
+  // (for...in with hasOwn: the own keys, as Object.keys gives them, without building their list.)
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
     const value = source[key];
     if (value === undefined || value === null) continue;
     if (exception && isExceptionKey(key)) {
@@ -168,13 +181,14 @@ function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: Poli
       if (kept !== undefined) attributes[key] = kept;
       continue;
     }
-    switch (treatmentOf(policy.catalogue, key)) {
+    const rule = keyRuleOf(key, policy, state);
+    switch (rule.treatment) {
       case 'optel':
         attributes[key] = scrubClear(value, state);
         break;
       case 'clear': {
         // A declared shape comes first: what doesn't fit it leaves as `[other]`.
-        const shape = shapeOf(policy.catalogue, key);
+        const shape = rule.shape;
         attributes[key] = shape === undefined ? scrubClear(value, state) : shapedValue(shape, value, (kept) => scrubClear(kept, state));
         break;
       }
@@ -187,6 +201,14 @@ function filterAttributes(source: Attributes, policy: PrivacyPolicy, state: Poli
     }
   }
   return dropped;
+}
+
+/** The catalogue's word on `key` (its treatment and declared shape), remembered while recent. */
+function keyRuleOf(key: string, policy: PrivacyPolicy, state: PolicyState): KeyRule {
+  const known = recall(state.keys, key);
+  if (known !== undefined) return known;
+  const treatment = treatmentOf(policy.catalogue, key);
+  return remember(state.keys, key, { treatment, shape: treatment === 'clear' ? shapeOf(policy.catalogue, key) : undefined });
 }
 
 function scrubEvent(event: TimedEvent, policy: PrivacyPolicy, state: PolicyState): TimedEvent {
@@ -269,12 +291,12 @@ function clearText(text: string, state: PolicyState): string {
 }
 
 /** What `memo` holds for `key`, if anything. */
-function recall(memo: Map<string, string>, key: string): string | undefined {
+function recall<T>(memo: Map<string, T>, key: string): T | undefined {
   return key.length > MEMO_MAX_CHARS ? undefined : memo.get(key);
 }
 
 /** Keeps `value` for `key` while it is short and recent (oldest forgotten first); returns `value`. */
-function remember(memo: Map<string, string>, key: string, value: string): string {
+function remember<T>(memo: Map<string, T>, key: string, value: T): T {
   if (key.length > MEMO_MAX_CHARS) return value;
   if (memo.size >= MEMO_ENTRIES) {
     const oldest = memo.keys().next();

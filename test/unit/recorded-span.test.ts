@@ -45,6 +45,31 @@ describe('a recorded span, as an app uses cmd.span', () => {
     expect(String(span.attributes['cli.command'])).toHaveLength(4096);
   });
 
+  it('makes room for optel\'s own keys only when the span is full, dropping the app\'s most recent keys, no more than needed', () => {
+    const { span } = started();
+    span.makeRoomFor(['optel.lifecycle', 'optel.outcome']);
+    expect(span.droppedAttributesCount).toBe(0);
+    for (let i = 0; span.droppedAttributesCount === 0; i++) span.setAttribute(`key.${i}`, i);
+    const before = Object.keys(span.attributes);
+    expect(before).toHaveLength(ATTRIBUTE_COUNT_LIMIT);
+    span.makeRoomFor(['optel.lifecycle', 'cli.command']);
+    expect(Object.keys(span.attributes)).toEqual(before.slice(0, -1));
+    expect(span.droppedAttributesCount).toBe(2);
+  });
+
+  it('a command\'s started record holds its attributes as they were at its start, whatever the command sets later', () => {
+    const { recorder: made, ended } = recorder();
+    const command = made.startSpan('build', { 'cli.command': 'build', 'build.tags': ['a', 'b'] }, undefined);
+    if (!command) throw new Error('nothing recorded');
+    made.recordStarted(command);
+    command.setAttribute('cli.command', 'changed').setAttribute('build.late', 1);
+    const [record] = ended;
+    expect(record?.attributes).toEqual({ 'cli.command': 'build', 'build.tags': ['a', 'b'], 'optel.lifecycle': 'started' });
+    expect(record?.parentSpan).toBe(command);
+    expect(record?.startTime).toEqual(command.startTime);
+    expect(record?.droppedAttributesCount).toBe(0);
+  });
+
   it('records an exception as the SDK does (type, message, stack), for the scrubber to reduce', () => {
     const { span } = started();
     span.recordException(new RangeError('late failure'));

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { keyedDigest } from '../../src/privacy/hash.js';
 import type { PrivacyPolicy } from '../../src/privacy/scrub-span.js';
 import { scrubSpan } from '../../src/privacy/scrub-span.js';
+import { compileShape, withShapes } from '../../src/privacy/value-shapes.js';
 
 const KEY = Buffer.from('6b'.repeat(32), 'hex');
 const POLICY: PrivacyPolicy = {
@@ -169,5 +170,21 @@ describe('status, parent, links and scope', () => {
     expect(first?.instrumentationScope).toStrictEqual({ name: 'acme [cwd]/plugin', version: '1.2.0', schemaUrl: 'https://opentelemetry.io/schemas/1.24.0' });
     expect(second?.instrumentationScope).toBe(first?.instrumentationScope);
     expect(bare?.instrumentationScope).toStrictEqual({ name: 'bare' });
+  });
+});
+
+describe('each policy its own catalogue', () => {
+  it('a key is treated as each policy declares it, span after span, whichever policy scrubbed it before', () => {
+    const problems: string[] = [];
+    const noteShape = compileShape('build.note', { values: ['ok'] }, problems);
+    const shapes = new Map(noteShape === undefined ? [] : [['build.note', noteShape] as const]);
+    const clearing: PrivacyPolicy = { ...POLICY, catalogue: withShapes({ 'project.name': 'clear', 'build.note': 'clear' }, shapes, problems) };
+    const dropping: PrivacyPolicy = { ...POLICY, catalogue: { 'cli.command': 'clear' } };
+    const span = endedSpan(() => undefined, { 'project.name': 'acme', 'build.note': 'not listed' });
+    for (let round = 0; round < 3; round++) {
+      expect(scrubSpan(span, POLICY).attributes).toStrictEqual({ 'project.name': keyedDigest(KEY, 'acme'), 'build.note': 'not listed' });
+      expect(scrubSpan(span, clearing).attributes).toStrictEqual({ 'project.name': 'acme', 'build.note': '[other]' });
+      expect(scrubSpan(span, dropping).attributes).toStrictEqual({});
+    }
   });
 });
