@@ -275,7 +275,7 @@ export class Telemetry {
       diagnostics: this.#diagnostics,
       consentGiven: () => this.consent.isEnabled(),
       identity: { ...this.#settings.identity, project: () => this.consent.project() },
-      ci: detectCi(this.#settings.env),
+      ci: () => detectCi(this.#settings.env),
       fatalError: () => this.#fatal,
     });
     return this.#session;

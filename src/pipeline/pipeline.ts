@@ -44,8 +44,11 @@ export interface PipelineConfig {
   readonly sdkVersion: string;
   /** Which execution-context facts to detect and send. */
   readonly context: ContextChoices;
-  /** Whether this runs in CI, and which service: as consent found it (one copy of ci-info, in the entry). */
-  readonly ci: CiContext;
+  /**
+   * Whether this runs in CI, and which service, by the entry's check (one copy of ci-info, in the
+   * entry); asked here, after the app's first line, not before it.
+   */
+  readonly ci: () => CiContext;
   readonly tracesUrl: URL;
   readonly files: UserFiles;
   readonly diagnostics: Diagnostics;
@@ -119,7 +122,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
   const identity = loadIdentity(config.identity, () => keys.hashKey(), config.files, diagnostics);
   // optel records its spans itself: it is the SDK that telemetry.sdk.* names (and telemetry.distro.* too).
   const recordingSdk: RecordingSdk = { name: 'optel', version: config.sdkVersion };
-  const resourceAttributes = { ...contextAttributes(config.app, config.sdkVersion, recordingSdk, config.context, config.ci), ...identity };
+  const resourceAttributes = { ...contextAttributes(config.app, config.sdkVersion, recordingSdk, config.context, config.ci()), ...identity };
   recorder.connect((span, kind) => {
     if (kind === 'opened') {
       // A step that has begun, scrubbed now like every record that reaches the disk.
