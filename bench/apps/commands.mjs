@@ -17,40 +17,44 @@ function median(values) {
   return sorted[sorted.length >> 1];
 }
 
-/** One command: a bare span per command, ended at once, handed to a processor that keeps nothing. */
-async function bareCommand() {
+/** Times `loop` (COMMANDS commands) in ROUNDS rounds after one warm-up round; ns per command. */
+async function rounds(loop) {
+  const perRound = [];
+  for (let r = 0; r <= ROUNDS; r++) {
+    const start = process.hrtime.bigint();
+    await loop();
+    if (r > 0) perRound.push(Number(process.hrtime.bigint() - start) / COMMANDS);
+  }
+  return median(perRound);
+}
+
+let nsPerCommand;
+if (process.env.BENCH_KIND === 'bare') {
+  // A bare span per command, ended after one await (as an async command body has), handed to a
+  // processor that keeps nothing.
   const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
   const provider = new BasicTracerProvider({
     spanProcessors: [{ onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} }],
   });
   const tracer = provider.getTracer('bench');
-  return async (i) => {
-    const span = tracer.startSpan('build', { attributes });
-    await Promise.resolve(i); // the same one await per command as an async command body
-    span.end();
-  };
-}
-
-/** One command with optel; the pipeline is loaded by a first command outside the timed rounds. */
-async function optelCommand() {
+  nsPerCommand = await rounds(async () => {
+    for (let i = 0; i < COMMANDS; i++) {
+      const span = tracer.startSpan('build', { attributes });
+      await Promise.resolve(i);
+      span.end();
+    }
+  });
+} else {
   const { createTelemetry } = await import('optel');
   const telemetry = createTelemetry({
     app: { name: 'bench', version: '1.0.0' },
     endpoint: process.env.BENCH_ENDPOINT ?? 'http://127.0.0.1:9',
     attributes: { 'cli.command': 'clear', 'build.target': 'clear', 'project.name': 'hash' },
   });
-  await telemetry.command('warm-up', () => 0);
-  const command = (i) => telemetry.command('build', attributes, () => i);
-  command.shutdown = () => telemetry.shutdown();
-  return command;
+  await telemetry.command('warm-up', () => 0); // loads the pipeline outside the timed rounds
+  nsPerCommand = await rounds(async () => {
+    for (let i = 0; i < COMMANDS; i++) await telemetry.command('build', attributes, () => i);
+  });
+  await telemetry.shutdown();
 }
-
-const command = process.env.BENCH_KIND === 'bare' ? await bareCommand() : await optelCommand();
-const rounds = [];
-for (let r = 0; r <= ROUNDS; r++) {
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < COMMANDS; i++) await command(i);
-  if (r > 0) rounds.push(Number(process.hrtime.bigint() - start) / COMMANDS);
-}
-process.stdout.write(JSON.stringify({ kind: process.env.BENCH_KIND ?? 'optel', nsPerCommand: median(rounds) }));
-await command.shutdown?.();
+process.stdout.write(JSON.stringify({ kind: process.env.BENCH_KIND ?? 'optel', nsPerCommand }));

@@ -1,4 +1,7 @@
-/** Random bytes drawn per fill of the pool: one fill per 256 span ids, not a draw per id. */
+import { nodeFs } from '../builtins.js';
+import { nodeCrypto } from '../node-crypto.js';
+
+/** Random bytes read per fill of the pool: one read per 256 span ids, not one per id. */
 const POOL_BYTES = 4096;
 
 /** What OTLP reads as "no id", by id length in bytes. */
@@ -6,32 +9,54 @@ const NO_ID: Readonly<Record<number, string>> = { 8: '0'.repeat(16), 16: '0'.rep
 
 /** One pool, refilled in place: drawing ids allocates nothing but the ids. */
 const pool = Buffer.alloc(POOL_BYTES);
-const words = new Uint32Array(pool.buffer, pool.byteOffset, POOL_BYTES / 4);
 let offset = POOL_BYTES;
 
 /**
  * A random id of `bytes` bytes as lower-case hex (16 for a trace id, 8 for a
  * span id), never all zeros, which OTLP reads as "no id".
  *
- * The source is `Math.random()`, as in OpenTelemetry's own SDK: these ids
- * only have to differ, they guard nothing, and drawing them from
- * node:crypto would load it (about 1.5 ms) on every run, where only the
- * first run (the install id) and hashing need it.
- *
- * Each id is a string of its own, converted from the pool's bytes. (Cut
- * with `slice` from one hex string, ids were cheaper to draw, but each was
- * a view that kept its whole pool alive: more survived each young
- * collection, and in the collector-down bench the young generation doubled
- * within the 100k commands, +8 MB of RSS.)
+ * The bytes come from the system's random source. The first pool is read
+ * from `/dev/urandom` directly: a CLI's run draws a few ids, and loading
+ * node:crypto for them would cost every run about 1.5 ms, where only the
+ * first run (the install id) and hashing need it. A process that draws more
+ * (over 128 commands' worth) refills from node:crypto, which is faster per
+ * byte once loaded. Never `Math.random()`: ids drawn from it would show
+ * whoever reads the telemetry enough of the app's own generator to work out
+ * its other values, and an app's tests that pin it would pin every id. Each
+ * id is a string of its own, converted from the pool's bytes (an id cut from
+ * one long hex string would keep the whole string alive).
  */
 export function randomId(bytes: 8 | 16): string {
-  for (;;) {
-    if (offset + bytes > POOL_BYTES) {
-      for (let i = 0; i < words.length; i++) words[i] = Math.random() * 0x1_0000_0000;
-      offset = 0;
+  if (offset + bytes > POOL_BYTES) refill();
+  const id = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  // All zeros (a chance of 2^-64 and less from a real source): its last bit set makes it an id.
+  return id === NO_ID[bytes] ? `${id.slice(0, -1)}1` : id;
+}
+
+let refills = 0;
+
+/** Fills the pool: the first time from `/dev/urandom` where there is one (not on Windows), else from node:crypto. */
+function refill(): void {
+  if (refills++ > 0 || !readUrandom()) nodeCrypto().randomFillSync(pool);
+  offset = 0;
+}
+
+function readUrandom(): boolean {
+  try {
+    const fs = nodeFs();
+    const fd = fs.openSync('/dev/urandom', 'r');
+    try {
+      for (let filled = 0; filled < POOL_BYTES; ) {
+        const read = fs.readSync(fd, pool, filled, POOL_BYTES - filled, null);
+        if (read <= 0) return false;
+        filled += read;
+      }
+      return true;
+    } finally {
+      fs.closeSync(fd);
     }
-    const id = pool.toString('hex', offset, offset + bytes);
-    offset += bytes;
-    if (id !== NO_ID[bytes]) return id;
+  } catch {
+    return false;
   }
 }

@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import { collectorAgent } from './collector-agents.js';
 
 export interface SendResult {
@@ -22,15 +23,24 @@ const STALE_CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
  * open for seconds at exit. Here the only headers are the ones below, the
  * socket never keeps the process alive, and `signal` cuts the request off.
  * Requests share kept connections (collector-agents.ts); a kept connection
- * found closed before any answer is tried once more on a fresh one.
+ * found closed before any answer is tried once more on a fresh connection,
+ * if `mayRetry()` (the consent gate, asked again) still says so. (The
+ * collector may have taken the body before it closed the connection: a
+ * record can then arrive twice, as with any resend, under the same ids.)
  */
-export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal): Promise<SendResult> {
-  return postOnce(url, body, userAgent, signal).then((outcome) =>
-    outcome.staleConnection ? postOnce(url, body, userAgent, signal).then(({ result }) => result) : outcome.result,
+export function postOtlp(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal, mayRetry: () => boolean = () => true): Promise<SendResult> {
+  return postOnce(url, body, userAgent, signal, collectorAgent(url)).then((outcome) =>
+    outcome.staleConnection && mayRetry() ? postOnce(url, body, userAgent, signal, false).then(({ result }) => result) : outcome.result,
   );
 }
 
-function postOnce(url: URL, body: Uint8Array, userAgent: string, signal: AbortSignal): Promise<{ readonly result: SendResult; readonly staleConnection?: boolean }> {
+function postOnce(
+  url: URL,
+  body: Uint8Array,
+  userAgent: string,
+  signal: AbortSignal,
+  agent: Agent | false,
+): Promise<{ readonly result: SendResult; readonly staleConnection?: boolean }> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (result: SendResult, staleConnection = false): void => {
@@ -48,7 +58,7 @@ function postOnce(url: URL, body: Uint8Array, userAgent: string, signal: AbortSi
     let answered = false;
     const req = send(url, {
       method: 'POST',
-      agent: collectorAgent(url),
+      agent,
       headers: {
         'content-type': 'application/json',
         'content-length': body.byteLength,

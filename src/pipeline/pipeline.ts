@@ -89,7 +89,7 @@ export function createPipeline(config: PipelineConfig): Pipeline {
       process.stderr.write(renderDebugPayload(config.app.name, config.tracesUrl, body));
       return { ok: true, retryable: false };
     }
-    const result = await postOtlp(config.tracesUrl, body, userAgent, signal);
+    const result = await postOtlp(config.tracesUrl, body, userAgent, signal, () => !discarded && config.consentGiven());
     if (result.ok && config.auditLogPath !== undefined) appendToAuditLog(config.auditLogPath, body, diagnostics);
     return result;
   };

@@ -40,7 +40,8 @@ export function rescrubPendingBody(body: Uint8Array, policy: PrivacyPolicy, enco
   } catch {
     return { body: undefined, kept: 0, dropped: 1 };
   }
-  const scrubbing: PrivacyPolicy = { ...policy, keepDigests: true };
+  // The policy itself underneath (not a copy of its fields): its key is read only if something is digested.
+  const scrubbing: PrivacyPolicy = Object.create(policy, { keepDigests: { value: true, enumerable: true } }) as PrivacyPolicy;
   const spans: ReadableSpan[] = [];
   let dropped = 0;
   let seen = 0;

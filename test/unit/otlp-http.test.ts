@@ -81,6 +81,22 @@ describe('postOtlp', () => {
     expect(target.requests).toEqual([1, 1, 2]);
   });
 
+  it('tries again only if it still may (the consent gate, asked again)', async () => {
+    const target = await server((req, res, request) => {
+      if (request === 2) req.socket.destroy();
+      else ok(req, res, request);
+    });
+    expect(await post(target)).toMatchObject({ ok: true });
+    let asked = 0;
+    const result = await postOtlp(target.url, BODY, 'optel-test', AbortSignal.timeout(HANG_BOUND_MS), () => {
+      asked++;
+      return false;
+    });
+    expect(result).toMatchObject({ ok: false, retryable: true });
+    expect(asked).toBe(1);
+    expect(target.requests).toEqual([1, 1]);
+  });
+
   it('does not try again when a fresh connection fails, nor a second time', async () => {
     const target = await server((req) => req.socket.destroy());
     expect(await post(target)).toMatchObject({ ok: false, retryable: true });
