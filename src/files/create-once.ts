@@ -3,10 +3,10 @@ import { tempNameFor } from './atomic-file.js';
 import { readFileSafely, SETTINGS_MAX_BYTES } from './safe-read.js';
 
 /**
- * Reads the value stored at `path`, or stores `fresh()` there if there is
- * none (or only a damaged one), and returns what the file holds afterwards.
- * (`fresh` is called only to create the file: a random value then costs
- * nothing on the runs that read it.) Two
+ * Reads the value stored at `path`, or stores `makeFresh()` there if there
+ * is none (or only a damaged one), and returns what the file holds
+ * afterwards. (`makeFresh` is called only to create the file: a random value
+ * then costs nothing on the runs that read it.) Two
  * processes doing this at once agree on one value: the file is created by
  * hard-linking a complete temp file, which fails if another process got
  * there first. The existing file is read safely (no link followed, regular
