@@ -107,3 +107,24 @@ export async function startLatencyProxy(targetPort, oneWayMs) {
   const port = await listen(server);
   return { url: `https://127.0.0.1:${port}`, close: closer(server, sockets, timers) };
 }
+
+/** A collector that answers 200 and counts the spans of each OTLP/JSON body it gets (`spans()`). */
+export async function startCountingCollector() {
+  let spans = 0;
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        for (const resourceSpans of body.resourceSpans ?? []) for (const scopeSpans of resourceSpans.scopeSpans ?? []) spans += (scopeSpans.spans ?? []).length;
+      } catch {
+        // Not OTLP/JSON: not counted.
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  const sockets = track(server);
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, spans: () => spans, close: closer(server, sockets, []) };
+}
