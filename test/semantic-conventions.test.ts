@@ -8,9 +8,10 @@ import * as semconv from '@opentelemetry/semantic-conventions';
 import * as incubating from '@opentelemetry/semantic-conventions/incubating';
 import { describe, expect, it } from 'vitest';
 import { contextChoices } from '../src/config/context-options.js';
-import { contextAttributes, CONTEXT_KEYS } from '../src/identity/resource-attributes.js';
+import { contextAttributes } from '../src/identity/resource-attributes.js';
 import { OPTEL_ATTRIBUTE_KEYS } from '../src/privacy/catalogue.js';
 import { isAllowedResourceKey } from '../src/privacy/catalogue.js';
+import { CONTEXT_KEYS } from '../src/transparency/known-keys.js';
 
 const exported = (module: Record<string, unknown>, prefix: string): Set<string> =>
   new Set(Object.entries(module).filter(([name, value]) => name.startsWith(prefix) && typeof value === 'string').map(([, value]) => value as string));
@@ -21,7 +22,7 @@ describe('semantic conventions', () => {
   const context = contextAttributes({ name: 'acme', version: '1.2.0' }, '0.1.0', { name: 'opentelemetry', version: '2.12.1' }, contextChoices({}), { detected: false });
 
   it('every context key that is not optel.* is a semantic-conventions attribute, and telemetry.* ones are stable', () => {
-    for (const key of CONTEXT_KEYS.filter((k) => !k.startsWith('optel.'))) {
+    for (const key of CONTEXT_KEYS.map((k) => k.key).filter((k) => !k.startsWith('optel.'))) {
       expect(ALL, key).toContain(key);
       if (key.startsWith('telemetry.') || key.startsWith('service.')) expect(STABLE, key).toContain(key);
     }

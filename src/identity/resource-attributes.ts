@@ -48,31 +48,6 @@ export function contextAttributes(app: AppInfo, optelVersion: string, sdk: Recor
   return { ...attributes, ...executionContext(choices) };
 }
 
-/** The context keys, for documentation and for the privacy processor. */
-export const CONTEXT_KEYS: readonly string[] = [
-  'service.name',
-  'service.version',
-  'telemetry.sdk.name',
-  'telemetry.sdk.language',
-  'telemetry.sdk.version',
-  'telemetry.distro.name',
-  'telemetry.distro.version',
-  'os.type',
-  'os.version',
-  'host.arch',
-  'process.runtime.name',
-  'process.runtime.version',
-  WIRE_KEYS.ci,
-  WIRE_KEYS.ciVendor,
-  WIRE_KEYS.hostCpus,
-  WIRE_KEYS.container,
-  WIRE_KEYS.kubernetes,
-  WIRE_KEYS.wsl,
-  WIRE_KEYS.devEnvironment,
-  WIRE_KEYS.cloudProvider,
-  WIRE_KEYS.runner,
-];
-
 function osTypeName(): string {
   // Semantic-conventions values: linux, darwin, windows, freebsd, ...
   const type = osType().toLowerCase();
